@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+/** The command line: parse flags, call buildBook(), print what was made or what went wrong. */
+import path from 'node:path';
+import { cac } from 'cac';
+import { buildBook, FORMATS, type Format } from './build.ts';
+import { BookError, BookErrors } from './errors.ts';
+
+const cli = cac('ebook-build');
+cli
+  .option('--book <dir>', 'Book folder (book.yaml, chapters/, optional assets/ and templates/)', { default: '.' })
+  .option('--out <dir>', 'Output folder (default: <book>/dist)')
+  .option('--format <list>', `Comma-separated outputs: ${FORMATS.join(', ')}`, { default: FORMATS.join(',') })
+  .help();
+
+async function main(): Promise<number> {
+  const { options } = cli.parse();
+  if (options.help) return 0;
+  const formats = String(options.format)
+    .split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  const unknown = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
+  if (unknown.length > 0 || formats.length === 0) {
+    console.error(`error: unknown format ${unknown.join(', ') || '(none)'}; choose from ${FORMATS.join(', ')}`);
+    return 2;
+  }
+  const bookDir = path.resolve(String(options.book));
+  const outDir = path.resolve(options.out ? String(options.out) : path.join(bookDir, 'dist'));
+  const started = performance.now();
+  const result = await buildBook({ bookDir, outDir, formats: formats as Format[], log: (m) => console.error(m) });
+  for (const w of result.warnings) console.error(`warning: ${w}`);
+  for (const f of result.files) console.log(`${path.relative(process.cwd(), f.path) || f.path}  ${(f.bytes / 1024).toFixed(0)} KiB`);
+  if (result.printPageCount !== undefined) console.log(`print interior: ${result.printPageCount} pages`);
+  console.log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof BookError || e instanceof BookErrors) {
+      console.error(`error: ${e.toString().replace(/^BookErrors: /, '')}`);
+      process.exit(1);
+    }
+    console.error('internal error (a bug in the builder, please report it):');
+    console.error(e);
+    process.exit(70);
+  },
+);

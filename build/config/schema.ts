@@ -1,0 +1,98 @@
+/**
+ * book.yaml: every field the builder reads, with its type, default and meaning.
+ * This is the one place where book-level settings are defined; the README's field table is
+ * generated from the descriptions here (`npm run build -- --fields`).
+ */
+import { z } from 'zod';
+
+const person = z.union([
+  z.string().min(1),
+  z.strictObject({
+    name: z.string().min(1).describe('Name as printed'),
+    role: z
+      .string()
+      .regex(/^[a-z]{3}$/, 'a three-letter MARC relator code such as aut, edt, trl, ill')
+      .default('aut')
+      .describe('MARC relator code: aut (author), edt (editor), trl (translator)…'),
+    fileAs: z.string().optional().describe('Sort form, e.g. "Austen, Jane"'),
+  }),
+]);
+
+/** Trim sizes print services offer, in inches (A5 converted). */
+export const TRIM_SIZES = {
+  '5x8': { width: 5, height: 8 },
+  '5.25x8': { width: 5.25, height: 8 },
+  '5.5x8.5': { width: 5.5, height: 8.5 },
+  '6x9': { width: 6, height: 9 },
+  A5: { width: 148 / 25.4, height: 210 / 25.4 },
+} as const;
+export type TrimName = keyof typeof TRIM_SIZES;
+
+const trim = z.union([
+  z.enum(Object.keys(TRIM_SIZES) as [TrimName, ...TrimName[]]),
+  z.strictObject({
+    width: z.number().min(4, 'at least 4 in').max(8.5, 'at most 8.5 in').describe('inches'),
+    height: z.number().min(6, 'at least 6 in').max(11.69, 'at most 11.69 in').describe('inches'),
+  }),
+]);
+
+const w3cDate = z
+  .union([z.string(), z.date()])
+  .transform((v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v))
+  .pipe(
+    z
+      .string()
+      .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'a date written YYYY, YYYY-MM or YYYY-MM-DD'),
+  );
+
+export const bookConfigSchema = z.strictObject({
+  title: z.string().min(1).describe('The book title (required)'),
+  subtitle: z.string().min(1).optional().describe('Subtitle, shown on the title page and in metadata'),
+  authors: z
+    .union([person, z.array(person).min(1)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .describe('Author name, or a list of names or {name, role, fileAs} (required)'),
+  language: z
+    .string()
+    .regex(/^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$/, 'a BCP 47 language tag such as en, en-GB, fr, zh-Hans, ko')
+    .default('en')
+    .describe('BCP 47 language tag; picks hyphenation, quotes and fonts'),
+  identifier: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Stable unique id: "urn:uuid:…" or "urn:isbn:…". Default: a UUID derived from title and authors'),
+  slug: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'lower-case letters, digits and hyphens')
+    .optional()
+    .describe('Base name of the output files. Default: made from the title'),
+  date: w3cDate.optional().describe('Publication date, YYYY-MM-DD'),
+  publisher: z.string().min(1).optional().describe('Publisher or imprint name'),
+  edition: z.string().min(1).optional().describe('Edition statement, e.g. "First edition"'),
+  rights: z.string().min(1).optional().describe('Copyright / licence statement'),
+  description: z.string().min(1).optional().describe('Two or three sentences for stores and e-readers'),
+  subjects: z.array(z.string().min(1)).default([]).describe('Subject headings or keywords'),
+  credits: z
+    .string()
+    .optional()
+    .describe('Markdown printed on the copyright page: sources, typefaces, acknowledgements'),
+  contents: z
+    .strictObject({
+      depth: z.number().int().min(1).max(3).default(1).describe('Heading levels in the contents'),
+    })
+    .default({ depth: 1 })
+    .describe('Table of contents settings'),
+  print: z
+    .strictObject({
+      trim: trim.default('6x9').describe('Trim size: 6x9, 5.5x8.5, 5.25x8, 5x8, A5, or {width, height} in inches'),
+      service: z.enum(['kdp', 'lulu']).default('kdp').describe('Print service whose bleed and margin rules apply'),
+      paper: z.enum(['white', 'cream']).default('white').describe('Paper stock (sets spine width)'),
+      bleed: z.boolean().default(true).describe('Add bleed around the trim (needed for images that touch the edge)'),
+    })
+    .default({ trim: '6x9', service: 'kdp', paper: 'white', bleed: true })
+    .describe('Print edition settings'),
+});
+
+export type BookConfigInput = z.input<typeof bookConfigSchema>;
+export type BookConfig = z.output<typeof bookConfigSchema>;

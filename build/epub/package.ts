@@ -1,0 +1,152 @@
+/**
+ * Builds the EPUB 3 package in memory: one XHTML document per section, title and copyright
+ * pages, the navigation document and NCX, the package document, stylesheet and images.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Book, Section } from '../model/book.ts';
+import type { Templates } from '../render/templates.ts';
+import { ariaRoleOf, bookData } from '../render/book-data.ts';
+import { labelsFor } from '../render/labels.ts';
+import { isCjkLanguage } from '../fonts.ts';
+import { resolveAsset } from '../assets.ts';
+import { prepareEpubImage } from './images.ts';
+
+export interface EpubFile {
+  /** Path inside the EPUB/ folder of the container. */
+  href: string;
+  id: string;
+  mediaType: string;
+  data: Buffer | string;
+  properties?: string;
+  /** Place in the spine, for reading documents. */
+  spine?: { linear: boolean };
+}
+
+export interface EpubPackage {
+  files: EpubFile[];
+  /** The package document (EPUB/package.opf). */
+  opf: string;
+}
+
+const XHTML = 'application/xhtml+xml';
+
+const EPUB_TYPES: Record<string, string> = {
+  acknowledgements: 'acknowledgments',
+  about: 'appendix',
+};
+
+export async function buildEpubPackage(book: Book, templates: Templates, modified: Date): Promise<EpubPackage> {
+  const lang = book.config.language;
+  const labels = labelsFor(lang);
+  const data = bookData(book);
+  const cjk = isCjkLanguage(lang);
+  const docOf = (s: Section): string => `text/${s.id}.xhtml`;
+  const homeOf = new Map<string, string>([
+    ['title-page', 'text/title-page.xhtml'],
+    ['copyright', 'text/copyright.xhtml'],
+    ['contents', 'nav.xhtml'],
+    ['toc', 'nav.xhtml'],
+  ]);
+  for (const [id, sid] of book.idToSection) homeOf.set(id, `text/${sid}.xhtml`);
+
+  /** Href from a document in folder `from` ("text" or "") to the document holding `id`. */
+  const hrefTo = (id: string, fromDoc: string): string => {
+    const home = homeOf.get(id);
+    if (!home || home === fromDoc) return `#${id}`;
+    const rel = fromDoc.startsWith('text/') && home.startsWith('text/') ? home.slice(5) : fromDoc.startsWith('text/') ? `../${home}` : home;
+    return `${rel}#${id}`;
+  };
+  const relink = (html: string, fromDoc: string): string =>
+    html.replace(/href="#([^"]+)"/g, (_, id: string) => `href="${hrefTo(decodeURIComponent(id), fromDoc)}"`).replace(/src="images\//g, 'src="../images/');
+
+  const files: EpubFile[] = [];
+  const common = { lang, labels, book: data, cjk, stylesheet: '../css/book.css' };
+  const page = (href: string, id: string, division: string, role: string, title: string, extra: object = {}): void => {
+    files.push({
+      href,
+      id,
+      mediaType: XHTML,
+      data: templates.render('epub/document.xhtml', { ...common, division, role, title, ...extra }),
+      spine: { linear: true },
+    });
+  };
+  page('text/title-page.xhtml', 'title-page', 'frontmatter', 'title-page', book.config.title);
+  page('text/copyright.xhtml', 'copyright', 'frontmatter', 'copyright', 'Copyright');
+
+  const tocEntries = book.sections.map((s) => ({
+    title: s.title,
+    number: s.number,
+    href: hrefTo(s.id, 'nav.xhtml'),
+    children:
+      book.config.contents.depth >= 2
+        ? s.headings.filter((h) => h.level === 2).map((h) => ({ title: h.text, href: hrefTo(h.id, 'nav.xhtml') }))
+        : [],
+  }));
+  const firstBody = book.sections.find((s) => s.division === 'body') ?? book.sections[0]!;
+  files.push({
+    href: 'nav.xhtml',
+    id: 'nav',
+    mediaType: XHTML,
+    properties: 'nav',
+    data: templates.render('epub/nav.xhtml', {
+      ...common,
+      stylesheet: 'css/book.css',
+      toc: tocEntries,
+      landmarks: [
+        { type: 'toc', href: 'nav.xhtml#toc', title: labels.contents },
+        { type: 'bodymatter', href: hrefTo(firstBody.id, 'nav.xhtml'), title: firstBody.title },
+      ],
+    }),
+    spine: { linear: true },
+  });
+
+  for (const s of book.sections) {
+    const doc = docOf(s);
+    page(doc, s.id, s.division === 'front' ? 'frontmatter' : s.division === 'back' ? 'backmatter' : 'bodymatter', 'section', s.title, {
+      section: {
+        id: s.id,
+        kind: s.kind,
+        number: s.number,
+        epubType: EPUB_TYPES[s.kind] ?? s.kind,
+        ariaRole: ariaRoleOf(s.kind),
+        titleHtml: s.titleHtml,
+        bodyHtml: relink(s.bodyHtml, doc),
+        notes: s.notes.map((n) => ({ ...n, backref: n.refIds[0], html: relink(n.html, doc) })),
+      },
+    });
+  }
+
+  let playOrder = 0;
+  const ncx = tocEntries.map((e) => ({
+    ...e,
+    playOrder: ++playOrder,
+    children: e.children.map((c) => ({ ...c, playOrder: ++playOrder })),
+  }));
+  files.push({
+    href: 'toc.ncx',
+    id: 'ncx',
+    mediaType: 'application/x-dtbncx+xml',
+    data: templates.render('epub/toc.ncx', { ...common, ncx, depth: book.config.contents.depth >= 2 ? 2 : 1 }),
+  });
+  files.push({
+    href: 'css/book.css',
+    id: 'css',
+    mediaType: 'text/css',
+    data: await readFile(resolveAsset(book.bookDir, 'css/epub.css')),
+  });
+  const images = await Promise.all(book.images.map((asset) => prepareEpubImage(asset)));
+  images.forEach((image, k) => files.push({ href: image.href, id: `image-${k + 1}`, mediaType: image.mediaType, data: image.data }));
+
+  const opf = templates.render('epub/package.opf', {
+    ...common,
+    modified: modified.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    hasImages: images.length > 0,
+    accessibilitySummary:
+      'This publication has a structured table of contents and headings, notes linked both ways, and a logical reading order.' +
+      (images.length > 0 ? ' Every image has a text alternative.' : ' It contains no images.'),
+    certifiedBy: data.publisher ?? data.authorNames.join(', '),
+    manifest: files.map((f) => ({ id: f.id, href: f.href, mediaType: f.mediaType, properties: f.properties })),
+    spine: files.filter((f) => f.spine).map((f) => ({ idref: f.id, linear: f.spine!.linear })),
+  });
+  return { files, opf };
+}

@@ -1,0 +1,107 @@
+/**
+ * Typefaces come from npm packages (never from the system), chosen by the book's language.
+ * All are TrueType-outline fonts: Chromium writes CFF-outline fonts into PDFs as Type 3 fonts,
+ * which print services reject.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const require = createRequire(import.meta.url);
+
+export interface FontFamily {
+  family: string;
+  /** @fontsource package name. */
+  package: string;
+  /** CSS files of the package to load (weights and styles the templates use). */
+  css: string[];
+  /** True for CJK faces: no italic, no hyphenation, CJK line breaking. */
+  cjk: boolean;
+}
+
+const LITERATA: FontFamily = {
+  family: 'Literata',
+  package: '@fontsource/literata',
+  css: ['400.css', '400-italic.css', '600.css', '600-italic.css', '700.css'],
+  cjk: false,
+};
+const cjk = (family: string, pkg: string): FontFamily => ({ family, package: pkg, css: ['400.css', '600.css', '700.css'], cjk: true });
+const SC = cjk('Noto Serif SC', '@fontsource/noto-serif-sc');
+const TC = cjk('Noto Serif TC', '@fontsource/noto-serif-tc');
+const KR = cjk('Noto Serif KR', '@fontsource/noto-serif-kr');
+const JP = cjk('Noto Serif JP', '@fontsource/noto-serif-jp');
+
+/** The text face for a language, first, then fallbacks for scripts a book quotes (titles in the original script). */
+export function fontStackFor(language: string): FontFamily[] {
+  const tag = language.toLowerCase();
+  let primary = LITERATA;
+  if (/^zh-(hant|tw|hk|mo)/.test(tag)) primary = TC;
+  else if (tag.startsWith('zh')) primary = SC;
+  else if (tag.startsWith('ko')) primary = KR;
+  else if (tag.startsWith('ja')) primary = JP;
+  return [primary, ...[LITERATA, SC, KR, TC, JP].filter((f) => f !== primary)];
+}
+
+export const isCjkLanguage = (language: string): boolean => /^(zh|ja|ko)\b/i.test(language);
+
+/** Absolute paths of the CSS files that declare a family's faces (their url()s are relative to them). */
+export function fontCssFiles(font: FontFamily): string[] {
+  const dir = path.dirname(require.resolve(`${font.package}/package.json`));
+  return font.css.map((file) => path.join(dir, file));
+}
+
+/** CSS font-family value for the stack. */
+export const fontFamilyValue = (stack: FontFamily[]): string => [...stack.map((f) => `'${f.family}'`), 'serif'].join(', ');
+
+interface FaceRule {
+  css: string;
+  /** [start, end] code point ranges; empty means every character. */
+  ranges: [number, number][];
+}
+
+const faceCache = new Map<string, FaceRule[]>();
+
+function faceRules(cssFile: string): FaceRule[] {
+  let rules = faceCache.get(cssFile);
+  if (rules) return rules;
+  const dir = path.dirname(cssFile);
+  const text = readFileSync(cssFile, 'utf8');
+  rules = [...text.matchAll(/@font-face\s*{[^}]*}/g)].map(([block]) => {
+    const css = block.replace(/url\((['"]?)\.\/([^)'"]+)\1\)/g, (_, _q: string, rel: string) => `url("${pathToFileURL(path.join(dir, rel)).href}")`);
+    const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1] ?? '';
+    const ranges = range
+      .split(',')
+      .map((r) => r.trim().replace(/^U\+/i, ''))
+      .filter(Boolean)
+      .map((r): [number, number] => {
+        const [a, b] = r.split('-');
+        if (a!.includes('?')) return [parseInt(a!.replace(/\?/g, '0'), 16), parseInt(a!.replace(/\?/g, 'F'), 16)];
+        return [parseInt(a!, 16), parseInt(b ?? a!, 16)];
+      });
+    return { css, ranges };
+  });
+  faceCache.set(cssFile, rules);
+  return rules;
+}
+
+/**
+ * The @font-face rules a document needs: only the faces whose unicode-range covers a character
+ * of `text`. Declaring every subset of the CJK families costs Chromium about half a second per
+ * document, even when the text never uses them.
+ */
+export function fontFaceCss(stack: FontFamily[], text: string): string {
+  const codePoints = new Set<number>();
+  for (const ch of text) codePoints.add(ch.codePointAt(0)!);
+  const used = [...codePoints];
+  const out: string[] = [];
+  for (const font of stack) {
+    for (const file of fontCssFiles(font)) {
+      for (const rule of faceRules(file)) {
+        const needed = rule.ranges.length === 0 || used.some((cp) => rule.ranges.some(([a, b]) => cp >= a && cp <= b));
+        if (needed) out.push(rule.css);
+      }
+    }
+  }
+  return out.join('\n');
+}

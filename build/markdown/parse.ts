@@ -1,0 +1,197 @@
+/**
+ * Parses one source file with markdown-it and collects what the model needs to know about it:
+ * title, headings, ids, notes, images, links and citations, each with its line in the file.
+ * Nothing is rendered here: rendering needs facts from other files (citation labels, ids).
+ */
+import type { MarkdownIt } from 'markdown-it';
+import type { Token } from 'markdown-it';
+import GithubSlugger from 'github-slugger';
+import { BookError } from '../errors.ts';
+import type { SourceFile } from '../sources/load-sources.ts';
+
+export interface Located {
+  line: number;
+}
+export interface HeadingInfo extends Located {
+  level: number;
+  id: string;
+  text: string;
+  /** Index of the heading_open token, so the renderer can set the id. */
+  tokenIndex: number;
+}
+export interface ImageRef extends Located {
+  src: string;
+  alt: string;
+}
+export interface LinkRef extends Located {
+  href: string;
+}
+export interface CitationRef extends Located {
+  key: string;
+}
+export interface BibliographyEntryInfo extends Located {
+  id: string;
+  label: string;
+}
+export interface NoteInfo extends Located {
+  label: string;
+}
+
+export interface ParsedSection {
+  source: SourceFile;
+  tokens: Token[];
+  env: MarkdownEnv;
+  /** From the first # heading, else front matter. */
+  title: string | undefined;
+  /** Inline tokens of the # heading (keeps emphasis in titles). */
+  titleTokens: Token[] | undefined;
+  /** Headings below the title (##, ###…), with ids assigned. */
+  headings: HeadingInfo[];
+  /** Every id set explicitly in the text ({#id}). */
+  explicitIds: (Located & { id: string })[];
+  images: ImageRef[];
+  links: LinkRef[];
+  citations: CitationRef[];
+  bibliography: BibliographyEntryInfo[];
+  /** Notes in the order they are first referenced. */
+  notes: NoteInfo[];
+}
+
+export interface MarkdownEnv {
+  [key: string | symbol]: unknown;
+  footnotes?: {
+    refs?: Record<string, number>;
+    list?: { label?: string; count: number; tokens?: Token[]; content?: string }[];
+  };
+}
+
+/** Parses a file; `slugger` is shared across the whole book so generated ids never collide. */
+export function parseSection(md: MarkdownIt, source: SourceFile, slugger: GithubSlugger): ParsedSection {
+  const env: MarkdownEnv = {};
+  const tokens = md.parse(source.body, env);
+  const lineOf = (t: Token | undefined): number => (t?.map ? t.map[0] + source.bodyLine : source.bodyLine);
+
+  const parsed: ParsedSection = {
+    source,
+    tokens,
+    env,
+    title: source.frontMatter.title,
+    titleTokens: undefined,
+    headings: [],
+    explicitIds: [],
+    images: [],
+    links: [],
+    citations: [],
+    bibliography: [],
+    notes: [],
+  };
+
+  let blockLine = source.bodyLine;
+  let inFootnoteBlock = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token.map) blockLine = lineOf(token);
+    if (token.type === 'footnote_block_open') inFootnoteBlock = true;
+    const explicitId = attr(token, 'id');
+    if (explicitId && token.nesting >= 0) parsed.explicitIds.push({ id: explicitId, line: blockLine });
+
+    if (token.type === 'heading_open') {
+      const inline = tokens[i + 1]!;
+      const text = plainText(inline.children ?? []);
+      const level = Number(token.tag.slice(1));
+      if (level === 1 && parsed.titleTokens === undefined) {
+        parsed.title = text;
+        parsed.titleTokens = inline.children ?? [];
+        token.meta = { ...(token.meta as object), isTitle: true };
+        continue;
+      }
+      const id = explicitId ?? slugger.slug(text || 'section');
+      parsed.headings.push({ level, id, text, line: blockLine, tokenIndex: i });
+    }
+    if (token.type === 'list_item_open' && explicitId && source.frontMatter.kind === 'bibliography') {
+      const label = bibliographyLabel(tokens, i);
+      parsed.bibliography.push({ id: explicitId, label, line: blockLine });
+    }
+    if (token.type === 'inline') collectInline(token.children ?? [], blockLine, parsed, inFootnoteBlock);
+  }
+  collectNotes(parsed);
+  if (!parsed.title) {
+    throw new BookError('this file has no title: start it with a "# Title" heading or give title: in its front matter', {
+      file: source.relPath,
+      line: source.bodyLine,
+    });
+  }
+  return parsed;
+}
+
+function collectInline(children: Token[], line: number, parsed: ParsedSection, inNotes: boolean): void {
+  // Inline tokens carry no line map; count soft breaks to find the line within the block.
+  let current = line;
+  for (const child of children) {
+    if (child.type === 'softbreak' || child.type === 'hardbreak') current++;
+    if (child.type === 'text' && /\[\^[^\]\s]+\]/.test(child.content)) {
+      const label = /\[\^([^\]\s]+)\]/.exec(child.content)![1]!;
+      throw new BookError(`note [^${label}] is referenced but never defined; add a line "[^${label}]: …"`, {
+        file: parsed.source.relPath,
+        line: current,
+      });
+    }
+    if (child.type === 'image') {
+      parsed.images.push({ src: attr(child, 'src') ?? '', alt: plainText(child.children ?? []), line: current });
+    }
+    if (child.type === 'link_open') parsed.links.push({ href: attr(child, 'href') ?? '', line: current });
+    if (child.type === 'citation') parsed.citations.push({ key: (child.meta as { key: string }).key, line: current });
+    const id = attr(child, 'id');
+    if (id && child.nesting >= 0 && !inNotes) parsed.explicitIds.push({ id, line: current });
+  }
+}
+
+function collectNotes(parsed: ParsedSection): void {
+  const footnotes = parsed.env.footnotes;
+  const file = parsed.source.relPath;
+  const lines = parsed.source.body.split('\n');
+  const definitionLine = (label: string): number => {
+    const at = lines.findIndex((l) => l.startsWith(`[^${label}]:`));
+    return parsed.source.bodyLine + Math.max(0, at);
+  };
+  for (const [key, index] of Object.entries(footnotes?.refs ?? {})) {
+    if (index < 0) {
+      const label = key.slice(1);
+      throw new BookError(`note [^${label}] is defined but never referenced in the text`, {
+        file,
+        line: definitionLine(label),
+      });
+    }
+  }
+  for (const note of footnotes?.list ?? []) {
+    const label = note.label ?? '';
+    parsed.notes.push({ label, line: label ? definitionLine(label) : parsed.source.bodyLine });
+  }
+}
+
+/** The bold label at the start of a bibliography entry, else its first words. */
+function bibliographyLabel(tokens: Token[], listItemIndex: number): string {
+  for (let i = listItemIndex + 1; i < tokens.length && tokens[i]!.type !== 'list_item_close'; i++) {
+    const token = tokens[i]!;
+    if (token.type !== 'inline') continue;
+    const children = token.children ?? [];
+    const open = children.findIndex((c) => c.type === 'strong_open');
+    const close = children.findIndex((c) => c.type === 'strong_close');
+    if (open >= 0 && close > open) return plainText(children.slice(open + 1, close)).replace(/[.,:;]\s*$/, '');
+    return plainText(children).split(/[.,]/)[0] ?? '';
+  }
+  return '';
+}
+
+export function plainText(children: Token[]): string {
+  return children
+    .map((c) => (c.type === 'text' || c.type === 'code_inline' ? c.content : c.type === 'softbreak' ? ' ' : ''))
+    .join('')
+    .trim();
+}
+
+/** markdown-it types attribute values as string | number; the book only ever has strings. */
+export function attr(token: Token, name: string): string | undefined {
+  const value = token.attrGet(name);
+  return value === null || value === undefined ? undefined : String(value);
+}

@@ -1,0 +1,220 @@
+/**
+ * Turns the laid-out parts into the two PDFs, from the same layout: merges the parts (blank
+ * versos where a part must start on a recto), points links from one part to another at the
+ * right page, writes page labels, then
+ *  - screen PDF: cover first, bookmarks, live links, document metadata;
+ *  - print PDF: no cover, no bookmarks, no annotations (KDP rejects both), bleed and TrimBox /
+ *    BleedBox on every page, an even page count.
+ */
+import {
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFNull,
+  PDFNumber,
+  PDFPage,
+  PDFRef,
+  PDFString,
+  type PDFObject,
+} from 'pdf-lib';
+import type { Book } from '../model/book.ts';
+import type { Layout } from './layout.ts';
+
+const PT = 72;
+
+export interface AssembledPdfs {
+  screen: Uint8Array;
+  print: Uint8Array;
+  /** Pages of the print PDF (even). */
+  printPageCount: number;
+  /** Links whose target was not found (should be none: the model checks links). */
+  warnings: string[];
+}
+
+interface Target {
+  page: PDFRef;
+  x: number | undefined;
+  y: number | undefined;
+}
+
+export async function assemblePdfs(book: Book, layout: Layout, date: Date): Promise<AssembledPdfs> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const width = layout.geometry.width * PT;
+  const height = layout.geometry.height * PT;
+  const warnings: string[] = [];
+
+  const [coverPage] = await doc.copyPages(layout.cover, [0]);
+  doc.addPage(coverPage!);
+
+  const targets = new Map<string, Target>();
+  const partStarts: PDFRef[] = [];
+  for (const [i, laid] of layout.parts.entries()) {
+    if (layout.placements[i]!.blankBefore) doc.addPage([width, height]);
+    const pages = await doc.copyPages(laid.doc, laid.doc.getPageIndices());
+    for (const page of pages) doc.addPage(page);
+    partStarts.push(pages[0]!.ref);
+    for (const id of laid.part.ids) targets.set(id, { page: pages[0]!.ref, x: undefined, y: undefined });
+    for (const [id, dest] of laid.destinations) targets.set(id, { page: pages[dest.page]!.ref, x: dest.x, y: dest.y });
+  }
+  // An even number of interior pages: print services round up anyway, and a blank last page is expected.
+  if ((doc.getPageCount() - 1) % 2 === 1) doc.addPage([width, height]);
+
+  resolveLinks(doc, targets, warnings);
+  writeOutline(doc, layout, targets, partStarts);
+  writePageLabels(doc, layout, true);
+  writeMetadata(doc, book, date);
+  doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
+  doc.catalog.set(PDFName.of('ViewerPreferences'), doc.context.obj({ DisplayDocTitle: true }));
+  const screen = await doc.save({ updateFieldAppearances: false });
+
+  // The print PDF: the same pages, less what a printer must not get.
+  doc.removePage(0);
+  doc.catalog.delete(PDFName.of('Outlines'));
+  doc.catalog.delete(PDFName.of('PageMode'));
+  writePageLabels(doc, layout, false);
+  doc.getPages().forEach((page, index) => {
+    page.node.delete(PDFName.of('Annots'));
+    addBleed(page, index, layout);
+  });
+  const print = await doc.save({ updateFieldAppearances: false });
+  return { screen, print, printPageCount: doc.getPageCount(), warnings };
+}
+
+function destArray(doc: PDFDocument, target: Target): PDFArray {
+  const coord = (v: number | undefined): PDFObject => (v === undefined ? PDFNull : PDFNumber.of(v));
+  return doc.context.obj([target.page, PDFName.of('XYZ'), coord(target.x), coord(target.y), PDFNull]);
+}
+
+/** Chromium writes links to other parts as file:// URIs and links within a part as named dests. */
+function resolveLinks(doc: PDFDocument, targets: Map<string, Target>, warnings: string[]): void {
+  for (const page of doc.getPages()) {
+    const annots = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
+    if (!annots) continue;
+    const keep: PDFObject[] = [];
+    for (let k = 0; k < annots.size(); k++) {
+      const ref = annots.get(k);
+      const annot = doc.context.lookupMaybe(ref, PDFDict);
+      if (!annot) continue;
+      let id: string | undefined;
+      const named = annot.get(PDFName.of('Dest'));
+      if (named instanceof PDFName) id = decodeName(named.asString());
+      else if (named instanceof PDFString || named instanceof PDFHexString) id = named.decodeText();
+      const action = annot.lookupMaybe(PDFName.of('A'), PDFDict);
+      const uri = action?.lookupMaybe(PDFName.of('URI'), PDFString, PDFHexString)?.decodeText();
+      if (uri?.startsWith('file:')) id = decodeURIComponent(new URL(uri).hash.slice(1));
+      if (id === undefined) {
+        keep.push(ref); // an external link: keep it as it is
+        continue;
+      }
+      const target = targets.get(id);
+      if (!target) {
+        warnings.push(`a link to #${id} has no target in the PDF; it was removed`);
+        continue;
+      }
+      annot.delete(PDFName.of('A'));
+      annot.set(PDFName.of('Dest'), destArray(doc, target));
+      keep.push(ref);
+    }
+    page.node.set(PDFName.of('Annots'), doc.context.obj(keep));
+  }
+}
+
+const decodeName = (name: string): string =>
+  decodeURIComponent(name.replace(/^\//, '').replace(/#([0-9a-fA-F]{2})/g, '%$1'));
+
+function writeOutline(doc: PDFDocument, layout: Layout, targets: Map<string, Target>, partStarts: PDFRef[]): void {
+  interface Node {
+    title: string;
+    target: Target;
+    children: Node[];
+  }
+  const roots: Node[] = [];
+  layout.parts.forEach((laid, i) => {
+    for (const entry of laid.part.outline) {
+      const target = targets.get(entry.id) ?? { page: partStarts[i]!, x: undefined, y: undefined };
+      const node: Node = { title: entry.title, target, children: [] };
+      const parent = roots.at(-1);
+      if (entry.level > 1 && parent) parent.children.push(node);
+      else roots.push(node);
+    }
+  });
+  const outlinesRef = doc.context.nextRef();
+  const writeLevel = (nodes: Node[], parent: PDFRef): PDFRef[] => {
+    const refs = nodes.map(() => doc.context.nextRef());
+    nodes.forEach((node, k) => {
+      const dict = doc.context.obj({}) as PDFDict;
+      dict.set(PDFName.of('Title'), PDFHexString.fromText(node.title));
+      dict.set(PDFName.of('Parent'), parent);
+      dict.set(PDFName.of('Dest'), destArray(doc, node.target));
+      if (k > 0) dict.set(PDFName.of('Prev'), refs[k - 1]!);
+      if (k < nodes.length - 1) dict.set(PDFName.of('Next'), refs[k + 1]!);
+      if (node.children.length > 0) {
+        const kids = writeLevel(node.children, refs[k]!);
+        dict.set(PDFName.of('First'), kids[0]!);
+        dict.set(PDFName.of('Last'), kids.at(-1)!);
+        dict.set(PDFName.of('Count'), PDFNumber.of(-kids.length)); // closed by default
+      }
+      doc.context.assign(refs[k]!, dict);
+    });
+    return refs;
+  };
+  const top = writeLevel(roots, outlinesRef);
+  doc.context.assign(
+    outlinesRef,
+    doc.context.obj({ Type: 'Outlines', First: top[0]!, Last: top.at(-1)!, Count: top.length }),
+  );
+  doc.catalog.set(PDFName.of('Outlines'), outlinesRef);
+}
+
+/** /PageLabels so that a reader's "go to page 37" lands on folio 37 (ISO 32000-1 §12.4.2). */
+function writePageLabels(doc: PDFDocument, layout: Layout, withCover: boolean): void {
+  const ctx = doc.context;
+  const nums: PDFObject[] = [];
+  const offset = withCover ? 1 : 0;
+  if (withCover) nums.push(PDFNumber.of(0), ctx.obj({ P: PDFString.of('Cover') }));
+  nums.push(PDFNumber.of(offset), ctx.obj({ S: 'r' }));
+  const firstArabic = layout.parts.findIndex((p) => p.part.folioStyle === 'arabic');
+  if (firstArabic >= 0) {
+    nums.push(PDFNumber.of(offset + layout.placements[firstArabic]!.firstPage), ctx.obj({ S: 'D', St: 1 }));
+  }
+  doc.catalog.set(PDFName.of('PageLabels'), ctx.obj({ Nums: ctx.obj(nums) }));
+}
+
+function writeMetadata(doc: PDFDocument, book: Book, date: Date): void {
+  const c = book.config;
+  doc.setTitle(c.subtitle ? `${c.title}: ${c.subtitle}` : c.title, { showInWindowTitleBar: true });
+  doc.setAuthor(c.authors.map((a) => (typeof a === 'string' ? a : a.name)).join(', '));
+  if (c.description) doc.setSubject(c.description);
+  if (c.subjects.length) doc.setKeywords(c.subjects);
+  doc.setLanguage(c.language);
+  doc.setCreator('printable-ebook-builder');
+  doc.setProducer('printable-ebook-builder with Chromium and pdf-lib');
+  doc.setCreationDate(date);
+  doc.setModificationDate(date);
+}
+
+/**
+ * Grows each page by the bleed without moving the trim: KDP bleeds the top, bottom and outside
+ * edges (a recto's outside is its right), Lulu all four. TrimBox marks the trim, BleedBox the page.
+ */
+function addBleed(page: PDFPage, index: number, layout: Layout): void {
+  const g = layout.geometry;
+  const w = g.width * PT;
+  const h = g.height * PT;
+  const b = g.bleed * PT;
+  if (b === 0) {
+    page.setTrimBox(0, 0, w, h);
+    page.setBleedBox(0, 0, w, h);
+    return;
+  }
+  const recto = index % 2 === 0;
+  const left = g.bleedEdges === 'all' || !recto ? b : 0;
+  const right = g.bleedEdges === 'all' || recto ? b : 0;
+  page.setMediaBox(0, 0, w + left + right, h + 2 * b);
+  page.node.delete(PDFName.of('CropBox'));
+  page.translateContent(left, b);
+  page.setTrimBox(left, b, w, h);
+  page.setBleedBox(0, 0, w + left + right, h + 2 * b);
+}

@@ -1,0 +1,208 @@
+/**
+ * Lays the book out with Chromium, one HTML document per part, and returns each part's PDF
+ * (loaded with pdf-lib) with its page count and named destinations. Parts are rendered in book
+ * order so that every part knows the folio it starts on; the contents is laid out again at the
+ * end with the real page numbers.
+ */
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'puppeteer-core';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
+import type { Book } from '../model/book.ts';
+import { BookError } from '../errors.ts';
+import type { Templates } from '../render/templates.ts';
+import { createPrintRenderer, planPrintParts, type ContentsEntry, type PrintPart } from '../render/print-parts.ts';
+import type { PageGeometry } from '../render/page-geometry.ts';
+import { resolveAsset } from '../assets.ts';
+import { formatFolio, placeParts, type PartPlacement } from './folios.ts';
+
+export interface Destination {
+  /** 0-based page within the part. */
+  page: number;
+  x: number;
+  y: number;
+}
+
+export interface LaidOutPart {
+  part: PrintPart;
+  doc: PDFDocument;
+  pageCount: number;
+  destinations: Map<string, Destination>;
+}
+
+export interface Layout {
+  parts: LaidOutPart[];
+  placements: PartPlacement[];
+  totalPages: number;
+  geometry: PageGeometry;
+  /** The screen PDF's cover page, laid out like the parts. */
+  cover: PDFDocument;
+}
+
+export interface LayoutOptions {
+  book: Book;
+  templates: Templates;
+  browser: Browser;
+  /** Scratch folder for the part documents. */
+  workDir: string;
+  timeoutMs?: number;
+}
+
+export async function layOutBook(options: LayoutOptions): Promise<Layout> {
+  const { book, templates, browser, workDir } = options;
+  const parts = planPrintParts(book);
+  await prepareWorkDir(book, workDir);
+  const page = await browser.newPage();
+  try {
+    let estimate = 0;
+    for (let pass = 0; pass < 3; pass++) {
+      const layout = await layOutOnce(options, parts, page, estimate);
+      const again = createPrintRenderer(book, templates, layout.totalPages).geometry;
+      // The gutter depends on the final page count: lay out again only when a step is crossed.
+      if (again.inside === layout.geometry.inside) return layout;
+      estimate = layout.totalPages;
+    }
+    throw new BookError('the page count keeps changing the gutter; lay-out did not settle');
+  } finally {
+    await page.close().catch(() => undefined);
+  }
+}
+
+async function layOutOnce(options: LayoutOptions, parts: PrintPart[], page: Page, pageEstimate: number): Promise<Layout> {
+  const { book, templates, workDir } = options;
+  const renderer = createPrintRenderer(book, templates, pageEstimate);
+  const partOfId = new Map<string, PrintPart>();
+  for (const part of parts) for (const id of part.ids) partOfId.set(id, part);
+  const stylesheet = pathToFileURL(resolveAsset(book.bookDir, 'css/print.css')).href;
+
+  const laidOut: (LaidOutPart | undefined)[] = parts.map(() => undefined);
+  const counts = (): (number | undefined)[] => laidOut.map((l) => l?.pageCount);
+
+  const layOut = async (index: number): Promise<void> => {
+    const part = parts[index]!;
+    const placement = placeParts(parts, counts()).placements[index]!;
+    const contents = part.role === 'contents' ? contentsEntries(book, parts, laidOut) : [];
+    let folioCount = Math.max(40, (laidOut[index]?.pageCount ?? 0) + 10, Math.ceil(textLength(part) / 700));
+    for (;;) {
+      const folios = Array.from({ length: folioCount }, (_, k) => formatFolio(part.folioStyle, placement.firstFolio + k));
+      const html = renderer.render({
+        part,
+        folios,
+        contents,
+        stylesheet,
+        href: (id) => {
+          const home = partOfId.get(id);
+          return !home || home === part ? `#${id}` : `${home.key}.html#${id}`;
+        },
+      });
+      const file = path.join(workDir, `${part.key}.html`);
+      await writeFile(file, html);
+      const bytes = await printPage(page, file, options.timeoutMs ?? 120_000, part);
+      const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+      const pageCount = doc.getPageCount();
+      if (pageCount <= folioCount) {
+        laidOut[index] = { part, doc, pageCount, destinations: readDestinations(doc) };
+        return;
+      }
+      folioCount = pageCount + 10; // more pages than folios prepared: prepare enough, lay out again
+    }
+  };
+
+  const contentsIndex = parts.findIndex((p) => p.role === 'contents');
+  for (let i = 0; i < parts.length; i++) await layOut(i);
+  // The contents now knows every page; if its own length changes, the front matter after it moves.
+  for (let round = 0; round < 3 && contentsIndex >= 0; round++) {
+    const before = placeParts(parts, counts()).placements;
+    await layOut(contentsIndex);
+    const after = placeParts(parts, counts()).placements;
+    const moved = parts.map((_, i) => i).filter((i) => i > contentsIndex && after[i]!.firstFolio !== before[i]!.firstFolio && parts[i]!.folioStyle === 'roman');
+    if (moved.length === 0) break;
+    for (const i of moved) await layOut(i);
+  }
+
+  const coverFile = path.join(workDir, '00-cover.html');
+  const coverPart: PrintPart = { key: '00-cover', role: 'cover', section: undefined, title: 'Cover', folioStyle: 'roman', showFolios: false, recto: true, outline: [], ids: ['cover'] };
+  await writeFile(coverFile, renderer.render({ part: coverPart, folios: ['i'], contents: [], stylesheet, href: (id) => `#${id}` }));
+  const cover = await PDFDocument.load(await printPage(page, coverFile, options.timeoutMs ?? 120_000, coverPart), { updateMetadata: false });
+
+  const done = laidOut as LaidOutPart[];
+  const { placements, totalPages } = placeParts(parts, counts());
+  return { parts: done, placements, totalPages, geometry: renderer.geometry, cover };
+}
+
+function textLength(part: PrintPart): number {
+  return (part.section?.bodyHtml.length ?? 0) + (part.section?.notes.reduce((n, x) => n + x.html.length, 0) ?? 0);
+}
+
+async function printPage(page: Page, file: string, timeout: number, part: PrintPart): Promise<Uint8Array> {
+  try {
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout });
+    return await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false, timeout });
+  } catch (e) {
+    const where = part.section?.sourcePath ?? part.role;
+    throw new BookError(`the browser failed while laying out ${where}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** The contents: front matter after the contents, chapters, back matter, with their first folios. */
+function contentsEntries(book: Book, parts: PrintPart[], laidOut: (LaidOutPart | undefined)[]): ContentsEntry[] {
+  const { placements } = placeParts(parts, laidOut.map((l) => l?.pageCount));
+  const contentsIndex = parts.findIndex((p) => p.role === 'contents');
+  const entries: ContentsEntry[] = [];
+  parts.forEach((part, i) => {
+    if (i <= contentsIndex) return;
+    const placement = placements[i]!;
+    const folio = (pageInPart: number): string =>
+      laidOut[i] ? formatFolio(part.folioStyle, placement.firstFolio + pageInPart) : '';
+    const id = part.section?.id ?? part.ids[0]!;
+    entries.push({
+      id,
+      title: part.title,
+      number: part.section?.number,
+      division: part.section?.division ?? 'back',
+      level: 1,
+      folio: folio(0),
+    });
+    if (part.section && book.config.contents.depth >= 2) {
+      for (const h of part.section.headings.filter((h) => h.level <= book.config.contents.depth)) {
+        const dest = laidOut[i]?.destinations.get(h.id);
+        entries.push({ id: h.id, title: h.text, number: undefined, division: part.section.division, level: h.level, folio: dest ? folio(dest.page) : '' });
+      }
+    }
+  });
+  return entries;
+}
+
+/** Named destinations Chromium wrote (one per id the part links to itself). */
+function readDestinations(doc: PDFDocument): Map<string, Destination> {
+  const result = new Map<string, Destination>();
+  const dests = doc.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict);
+  if (!dests) return result;
+  const pageIndex = new Map(doc.getPages().map((p, i) => [p.ref.toString(), i]));
+  for (const [name, value] of dests.entries()) {
+    const array = doc.context.lookupMaybe(value, PDFArray);
+    const ref = array?.get(0);
+    if (!array || !(ref instanceof PDFRef)) continue;
+    const page = pageIndex.get(ref.toString());
+    if (page === undefined) continue;
+    const num = (k: number): number => (array.lookupMaybe(k, PDFNumber)?.asNumber() ?? 0);
+    result.set(decodeName(name.decodeText()), { page, x: num(2), y: num(3) });
+  }
+  return result;
+}
+
+/** PDF names escape bytes as #xx. */
+const decodeName = (name: string): string => {
+  const bytes = name.replace(/^\//, '');
+  return decodeURIComponent(bytes.replace(/#([0-9a-fA-F]{2})/g, '%$1'));
+};
+
+async function prepareWorkDir(book: Book, workDir: string): Promise<void> {
+  await mkdir(path.join(workDir, 'images'), { recursive: true });
+  for (const image of book.images) {
+    await symlink(image.absPath, path.join(workDir, image.href)).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+  }
+}
