@@ -4,17 +4,23 @@ import path from 'node:path';
 import { cac } from 'cac';
 import { buildBook, FORMATS, type Format } from './build.ts';
 import { BookError, BookErrors } from './errors.ts';
+import { fieldTable } from './config/fields.ts';
 
 const cli = cac('ebook-build');
 cli
   .option('--book <dir>', 'Book folder (book.yaml, chapters/, optional assets/ and templates/)', { default: '.' })
   .option('--out <dir>', 'Output folder (default: <book>/dist)')
   .option('--format <list>', `Comma-separated outputs: ${FORMATS.join(', ')}`, { default: FORMATS.join(',') })
+  .option('--fields', 'Print the book.yaml field reference (Markdown) and exit')
   .help();
 
 async function main(): Promise<number> {
   const { options } = cli.parse();
   if (options.help) return 0;
+  if (options.fields) {
+    console.log(fieldTable());
+    return 0;
+  }
   const formats = String(options.format)
     .split(',')
     .map((f) => f.trim())

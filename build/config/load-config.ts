@@ -24,7 +24,7 @@ export async function loadConfig(file: string, displayName = 'book.yaml'): Promi
   if (doc.errors.length > 0) {
     throwIfAny(
       doc.errors.map(
-        (e) => new BookError(`not valid YAML: ${e.message.split('\n')[0]}`, { file: displayName, line: e.linePos?.[0]?.line }),
+        (e) => new BookError(`not valid YAML: ${e.message.split('\n')[0]}`, { file: displayName, line: lines.linePos(e.pos[0]).line }),
       ),
     );
   }
@@ -77,7 +77,7 @@ function issueToError(
     const first = issue.keys[0];
     const node = first ? doc.getIn([...path, first], true) : undefined;
     if (isNode(node) && node.range) line = lines.linePos(node.range[0]).line;
-  } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+  } else if (issue.code === 'invalid_type' && doc.getIn(path) === undefined) {
     message = `${field} is required (expected ${issue.expected})`;
   } else {
     message = `${field}: ${issue.message}`;

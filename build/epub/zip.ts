@@ -21,13 +21,13 @@ export async function writeEpubZip(pkg: EpubPackage, dest: string, date: Date): 
   const mtime = new Date(date.getTime() + date.getTimezoneOffset() * 60_000);
   // No extended-timestamp extra field: EPUBCheck rejects one on mimetype, and it varies by zone.
   const options = { mtime, mode: 0o100644, forceDosTimestamp: true };
-  zip.addBuffer(Buffer.from('application/epub+zip'), 'mimetype', { ...options, compress: false });
+  zip.addBuffer(Buffer.from('application/epub+zip'), 'mimetype', { ...options, compressionLevel: 0 });
   zip.addBuffer(Buffer.from(CONTAINER), 'META-INF/container.xml', { ...options, compressionLevel: 9 });
   zip.addBuffer(Buffer.from(pkg.opf), 'EPUB/package.opf', { ...options, compressionLevel: 9 });
   for (const file of pkg.files) {
     const data = typeof file.data === 'string' ? Buffer.from(file.data) : file.data;
     const compressed = !/^image\/(jpeg|png|gif|webp)$/.test(file.mediaType);
-    zip.addBuffer(data, `EPUB/${file.href}`, { ...options, compress: compressed, compressionLevel: 9 });
+    zip.addBuffer(data, `EPUB/${file.href}`, { ...options, compressionLevel: compressed ? 9 : 0 });
   }
   zip.end();
   await pipeline(zip.outputStream, createWriteStream(dest));

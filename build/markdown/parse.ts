@@ -45,6 +45,8 @@ export interface ParsedSection {
   title: string | undefined;
   /** Inline tokens of the # heading (keeps emphasis in titles). */
   titleTokens: Token[] | undefined;
+  /** An id given to the # heading ({#id}), which then names the whole section. */
+  titleId: string | undefined;
   /** Headings below the title (##, ###…), with ids assigned. */
   headings: HeadingInfo[];
   /** Every id set explicitly in the text ({#id}). */
@@ -77,6 +79,7 @@ export function parseSection(md: MarkdownIt, source: SourceFile, slugger: Github
     env,
     title: source.frontMatter.title,
     titleTokens: undefined,
+    titleId: undefined,
     headings: [],
     explicitIds: [],
     images: [],
@@ -93,14 +96,16 @@ export function parseSection(md: MarkdownIt, source: SourceFile, slugger: Github
     if (token.map) blockLine = lineOf(token);
     if (token.type === 'footnote_block_open') inFootnoteBlock = true;
     const explicitId = attr(token, 'id');
-    if (explicitId && token.nesting >= 0) parsed.explicitIds.push({ id: explicitId, line: blockLine });
+    const isTitle = token.type === 'heading_open' && token.tag === 'h1' && parsed.titleTokens === undefined;
+    if (explicitId && token.nesting >= 0 && !isTitle) parsed.explicitIds.push({ id: explicitId, line: blockLine });
 
     if (token.type === 'heading_open') {
       const inline = tokens[i + 1]!;
       const text = plainText(inline.children ?? []);
       const level = Number(token.tag.slice(1));
-      if (level === 1 && parsed.titleTokens === undefined) {
+      if (isTitle) {
         parsed.title = text;
+        parsed.titleId = explicitId;
         parsed.titleTokens = inline.children ?? [];
         token.meta = { ...(token.meta as object), isTitle: true };
         continue;

@@ -24,9 +24,12 @@ export function buildModel(config: ResolvedConfig, bookDir: string, sources: Sou
   const errors: BookError[] = [];
   const warnings: string[] = [];
 
-  // Section ids first, so that headings never take them.
-  const sectionIds = sources.map((s) => s.frontMatter.id ?? slugger.slug(s.stem.replace(/^[\d_. -]+/, '') || s.stem));
+  // Section ids are reserved before headings get theirs, so a heading never takes one: the
+  // front matter's id, else the file name without its ordering number; a {#id} on the # title
+  // replaces the latter.
+  const fileIds = sources.map((s) => s.frontMatter.id ?? slugger.slug(s.stem.replace(/^[\d_. -]+/, '') || s.stem));
   const parsed = sources.map((source) => parseSection(md, source, slugger));
+  const sectionIds = parsed.map((p, i) => (p.source.frontMatter.id ? fileIds[i]! : (p.titleId ?? fileIds[i]!)));
 
   // Where every id is defined; duplicates are an error.
   const idToSection = new Map<string, string>();

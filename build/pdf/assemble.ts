@@ -70,16 +70,18 @@ export async function assemblePdfs(book: Book, layout: Layout, date: Date): Prom
   const screen = await doc.save({ updateFieldAppearances: false });
 
   // The print PDF: the same pages, less what a printer must not get.
+  // pdf-lib's removePage() leaves its page cache stale: take the interior pages first.
+  const interior = doc.getPages().slice(1);
   doc.removePage(0);
   doc.catalog.delete(PDFName.of('Outlines'));
   doc.catalog.delete(PDFName.of('PageMode'));
   writePageLabels(doc, layout, false);
-  doc.getPages().forEach((page, index) => {
-    page.node.delete(PDFName.of('Annots'));
+  interior.forEach((page, index) => {
     addBleed(page, index, layout);
+    page.node.delete(PDFName.of('Annots')); // after addBleed: pdf-lib's normalize() adds an empty one
   });
   const print = await doc.save({ updateFieldAppearances: false });
-  return { screen, print, printPageCount: doc.getPageCount(), warnings };
+  return { screen, print, printPageCount: interior.length, warnings };
 }
 
 function destArray(doc: PDFDocument, target: Target): PDFArray {

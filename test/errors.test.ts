@@ -1,0 +1,91 @@
+/** Bad input gets a clear message naming file and line, a non-zero exit, and no stack trace. */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FIXTURE_BOOK, ROOT } from './helpers/paths.ts';
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'bad-books-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+let counter = 0;
+/** A copy of the fixture book with some files replaced. */
+function bookWith(files: Record<string, string | null>): string {
+  const dir = path.join(scratch, `book-${++counter}`);
+  cpSync(FIXTURE_BOOK, dir, { recursive: true });
+  for (const [rel, content] of Object.entries(files)) {
+    if (content === null) rmSync(path.join(dir, rel), { force: true });
+    else writeFileSync(path.join(dir, rel), content);
+  }
+  return dir;
+}
+
+function build(dir: string, formats = 'epub'): { status: number | null; stderr: string; stdout: string } {
+  const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+  const run = spawnSync(tsx, [path.join(ROOT, 'build', 'cli.ts'), '--book', dir, '--format', formats], { encoding: 'utf8' });
+  return { status: run.status, stderr: run.stderr, stdout: run.stdout };
+}
+
+function expectError(result: ReturnType<typeof build>, pattern: RegExp): void {
+  expect(result.status, result.stderr).toBe(1);
+  expect(result.stderr).toMatch(pattern);
+  expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
+}
+
+const yaml = (extra: string): string => `title: A Book\nauthors: Someone\n${extra}`;
+
+describe('book.yaml problems', () => {
+  it('a missing book.yaml', () => expectError(build(bookWith({ 'book.yaml': null })), /book\.yaml: no book\.yaml found/));
+  it('an empty book.yaml', () => expectError(build(bookWith({ 'book.yaml': '' })), /book\.yaml:1: book\.yaml is empty/));
+  it('text that is not YAML', () =>
+    expectError(build(bookWith({ 'book.yaml': 'title: A Book\nauthors: [unclosed\nlanguage: en\n' })), /book\.yaml:\d+: not valid YAML/));
+  it('a field of the wrong type, with its line', () =>
+    expectError(build(bookWith({ 'book.yaml': yaml('subjects: 12\n') })), /book\.yaml:3: subjects: .*expected array/i));
+  it('a required field missing', () => expectError(build(bookWith({ 'book.yaml': 'authors: Someone\n' })), /title is required/));
+  it('an unknown field, named with its line', () =>
+    expectError(build(bookWith({ 'book.yaml': yaml('colour: blue\n') })), /book\.yaml:3: unknown field colour/));
+  it('a trim size no printer offers', () =>
+    expectError(build(bookWith({ 'book.yaml': yaml('print:\n  trim: { width: 2, height: 3 }\n') })), /book\.yaml:4: print\.trim/));
+});
+
+describe('chapter problems', () => {
+  it('an image that does not exist', () =>
+    expectError(build(bookWith({ 'chapters/01-the-lamp.md': '# Lamp\n\nText.\n\n![A lamp](images/nope.png)\n' })), /chapters\/01-the-lamp\.md:5: image "images\/nope\.png" not found/));
+  it('an image outside the book folder', () =>
+    expectError(build(bookWith({ 'chapters/01-the-lamp.md': '# Lamp\n\n![A file](../../../etc/passwd)\n' })), /01-the-lamp\.md:3: image .* outside the book folder/));
+  it('an image without alt text', () =>
+    expectError(build(bookWith({ 'chapters/01-the-lamp.md': '# Lamp\n\n![](images/lamp.png)\n' })), /01-the-lamp\.md:3: image .* has no alt text/));
+  it('a link to an id that does not exist', () =>
+    expectError(build(bookWith({ 'chapters/01-the-lamp.md': '# Lamp\n\nSee\n[nowhere](#no-such-place).\n' })), /01-the-lamp\.md:4: link to "#no-such-place"/));
+  it('two elements with the same id', () =>
+    expectError(build(bookWith({ 'chapters/01-the-lamp.md': '# Lamp\n\n## One {#same}\n\n## Two {#same}\n' })), /01-the-lamp\.md:5: id "same" is already used at chapters\/01-the-lamp\.md:3/));
+  it('a note defined but never used', () =>
+    expectError(build(bookWith({ 'chapters/01-the-lamp.md': '# Lamp\n\nText.\n\n[^lost]: Never referenced.\n' })), /01-the-lamp\.md:5: note \[\^lost\] is defined but never referenced/));
+  it('a note used but never defined', () =>
+    expectError(build(bookWith({ 'chapters/01-the-lamp.md': '# Lamp\n\nText.[^ghost]\n' })), /01-the-lamp\.md:3: note \[\^ghost\] is referenced but never defined/));
+  it('a citation of an entry the bibliography does not have', () =>
+    expectError(build(bookWith({ 'chapters/01-the-lamp.md': '# Lamp\n\nText.[^n]\n\n[^n]: See [@nobody-1900].\n' })), /01-the-lamp\.md:5: citation \[@nobody-1900\] names no bibliography entry/));
+  it('broken front matter', () =>
+    expectError(build(bookWith({ 'chapters/01-the-lamp.md': '---\nkind: [chapter\n---\n# Lamp\n' })), /01-the-lamp\.md:\d+: front matter is not valid YAML/));
+  it('a front matter kind the builder does not know', () =>
+    expectError(build(bookWith({ 'chapters/01-the-lamp.md': '---\nkind: interlude\n---\n# Lamp\n' })), /01-the-lamp\.md:2: front matter kind/));
+  it('a file that is not UTF-8', () => {
+    const dir = bookWith({});
+    writeFileSync(path.join(dir, 'chapters', '01-the-lamp.md'), Buffer.from([0x23, 0x20, 0x4c, 0x0a, 0x0a, 0xff, 0xfe, 0x41, 0x0a]));
+    expectError(build(dir), /01-the-lamp\.md:3: not UTF-8/);
+  });
+});
+
+describe('a failed build', () => {
+  it('leaves the previous outputs exactly as they were', () => {
+    const dir = bookWith({});
+    expect(build(dir).status).toBe(0);
+    const out = path.join(dir, 'dist');
+    const before = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(path.join(out, f))]));
+    writeFileSync(path.join(dir, 'chapters', '02-the-log.md'), '# Log\n\n![Missing](missing.png)\n');
+    expectError(build(dir), /02-the-log\.md:3/);
+    expect(readdirSync(out).sort()).toEqual(Object.keys(before).sort());
+    for (const [name, bytes] of Object.entries(before)) expect(readFileSync(path.join(out, name)).equals(bytes), name).toBe(true);
+  });
+});

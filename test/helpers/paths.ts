@@ -1,0 +1,11 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const OUT = path.join(ROOT, 'test', '.out');
+export const FIXTURE_BOOK = path.join(ROOT, 'test', 'fixtures', 'mini-book');
+/** Where the global set-up builds the fixture book and the repository's own book. */
+export const FIXTURE_OUT = path.join(OUT, 'fixture');
+export const REPO_OUT = path.join(OUT, 'book');
+export const FIXTURE_SLUG = 'the-lighthouse-keepers-almanac';
+export const REPO_SLUG = 'try-again';

@@ -1,0 +1,144 @@
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { box, fontsOf, openPdfjs, outline, pageTexts, pdfLib } from './helpers/pdf.ts';
+import { FIXTURE_OUT, FIXTURE_SLUG, REPO_OUT, REPO_SLUG } from './helpers/paths.ts';
+
+const books = [
+  {
+    name: 'fixture book',
+    dir: FIXTURE_OUT,
+    slug: FIXTURE_SLUG,
+    title: "The Lighthouse Keeper's Almanac",
+    chapters: ['The Lamp Room', 'The Keeper’s Log'],
+    trim: [360, 576],
+  },
+  {
+    name: 'Try Again',
+    dir: REPO_OUT,
+    slug: REPO_SLUG,
+    title: 'Try Again',
+    chapters: ['Hyderabad', 'Twelve Letters', 'Bootcamp', 'A Team of Three'],
+    trim: [432, 648],
+  },
+];
+
+describe.each(books)('screen PDF of the $name', ({ dir, slug, chapters, title }) => {
+  let doc: PDFDocumentProxy;
+  let texts: string[];
+  let labels: string[];
+  beforeAll(async () => {
+    doc = await openPdfjs(path.join(dir, `${slug}.pdf`));
+    texts = await pageTexts(doc);
+    labels = (await doc.getPageLabels()) ?? [];
+  });
+
+  it('opens with the cover and has the title page and every chapter title in its text', () => {
+    expect(doc.numPages).toBeGreaterThan(8);
+    expect(labels[0]).toBe('Cover');
+    expect(texts[0]!.replace(/\s+/g, ' ')).toContain(title);
+    for (const chapter of chapters) expect(texts.some((t) => t.includes(chapter))).toBe(true);
+  });
+
+  /** First page of a chapter, found through its bookmark. */
+  const startPage = async (chapter: string): Promise<number> => {
+    const item = (await outline(doc)).find((i) => i.title.replace("'", '’').includes(chapter));
+    expect(item, `bookmark for ${chapter}`).toBeDefined();
+    return item!.page;
+  };
+
+  it('labels pages with the printed folios: roman front matter, arabic from 1 at the first chapter', async () => {
+    expect(labels[1]).toBe('i');
+    const first = await startPage(chapters[0]!);
+    expect(first).toBeGreaterThan(1);
+    expect(texts[first]).toMatch(/^1\n/); // the folio printed at the foot of the opener
+    expect(labels[first]).toBe('1');
+    expect(labels.slice(1, first).every((l) => /^[ivxlc]+$/.test(l))).toBe(true);
+  });
+
+  it('starts every chapter on a right-hand page, and its number in the contents is its real page', async () => {
+    const contentsPage = texts.findIndex((t) => /^Contents$/m.test(t));
+    expect(contentsPage).toBeGreaterThan(0);
+    for (const chapter of chapters) {
+      const entry = new RegExp(`${chapter.replace(/[’']/g, '.')}\\s+(\\d+)`).exec(texts[contentsPage]!);
+      expect(entry, `contents entry for ${chapter}`).not.toBeNull();
+      const folio = entry![1]!;
+      const start = await startPage(chapter);
+      expect(labels[start], `${chapter} starts on the page labelled`).toBe(folio);
+      expect(texts[start]).toContain(chapter);
+      expect(Number(folio) % 2, `${chapter} starts on folio ${folio}`).toBe(1);
+      // A recto: an even number of interior pages (after the cover) comes before it.
+      expect((start - 1) % 2).toBe(0);
+    }
+  });
+
+  it('has a bookmark for every chapter, pointing at its first page', async () => {
+    const items = await outline(doc);
+    for (const chapter of chapters) {
+      const item = items.find((i) => i.title.includes(chapter.replace('’', "'")) || i.title.includes(chapter));
+      expect(item, `bookmark for ${chapter}`).toBeDefined();
+      expect(texts[item!.page]).toContain(chapter);
+    }
+  });
+
+  it('has live internal links with no file path left in them', async () => {
+    let internal = 0;
+    for (let i = 1; i <= doc.numPages; i++) {
+      const annotations = await (await doc.getPage(i)).getAnnotations();
+      for (const a of annotations) {
+        if (a.subtype !== 'Link') continue;
+        expect(a.url ?? '').not.toMatch(/^file:/);
+        if (a.dest) internal++;
+      }
+    }
+    expect(internal).toBeGreaterThan(4);
+  });
+
+  it('records title, author and language', async () => {
+    const meta = await doc.getMetadata();
+    const info = meta.info as { Title?: string; Author?: string; Language?: string };
+    expect(info.Title).toContain(title);
+    expect(info.Author).toBeTruthy();
+  });
+});
+
+describe.each(books)('print PDF of the $name', ({ dir, slug, trim }) => {
+  const file = path.join(dir, `${slug}-print.pdf`);
+
+  it('embeds every font, none of them Type 3', async () => {
+    const fonts = await fontsOf(file);
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const font of fonts) {
+      expect(font.subtype, font.name).not.toBe('/Type3');
+      expect(font.embedded, font.name).toBe(true);
+    }
+    // Only the book's own typefaces, never a system fallback.
+    expect(fonts.filter((f) => !/Literata|NotoSerif/.test(f.name))).toEqual([]);
+  });
+
+  it('has an even page count, no bookmarks and no annotations', async () => {
+    const doc = await pdfLib(file);
+    expect(doc.getPageCount() % 2).toBe(0);
+    expect(doc.catalog.has((await import('pdf-lib')).PDFName.of('Outlines'))).toBe(false);
+    for (const page of doc.getPages()) expect(page.node.Annots()).toBeUndefined();
+  });
+
+  it('puts the trim in a TrimBox inside a BleedBox grown on the outside edges only (KDP)', async () => {
+    const doc = await pdfLib(file);
+    const [w, h] = trim as [number, number];
+    doc.getPages().forEach((page, i) => {
+      const recto = i % 2 === 0;
+      expect(box(page, 'MediaBox')).toEqual([0, 0, w + 9, h + 18]);
+      expect(box(page, 'BleedBox')).toEqual([0, 0, w + 9, h + 18]);
+      expect(box(page, 'TrimBox')).toEqual(recto ? [0, 9, w, h + 9] : [9, 9, w + 9, h + 9]);
+    });
+  });
+});
+
+describe('screen PDF fonts', () => {
+  it('embeds only the book typefaces in the screen PDF too', async () => {
+    const fonts = await fontsOf(path.join(REPO_OUT, `${REPO_SLUG}.pdf`));
+    expect(fonts.every((f) => f.embedded && f.subtype !== '/Type3')).toBe(true);
+    expect(fonts.filter((f) => !/Literata|NotoSerif/.test(f.name))).toEqual([]);
+  });
+});

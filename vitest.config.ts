@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/setup/global-setup.ts'],
+    testTimeout: 180_000,
+    hookTimeout: 600_000,
+    // Builds drive one Chromium each; on two cores, files in parallel only fight for them.
+    fileParallelism: false,
+    pool: 'forks',
+  },
+});
