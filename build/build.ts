@@ -9,6 +9,7 @@ import { loadConfig } from './config/load-config.ts';
 import { loadSources } from './sources/load-sources.ts';
 import { buildModel } from './model/build-model.ts';
 import type { Book } from './model/book.ts';
+import { inspectImages } from './model/inspect-images.ts';
 import { loadTemplates, type Templates } from './render/templates.ts';
 import { ensureBrowser, launchBrowser, type Log } from './pdf/browser.ts';
 import { layOutBook } from './pdf/layout.ts';
@@ -17,6 +18,7 @@ import { buildEpubPackage } from './epub/package.ts';
 import { writeEpubZip } from './epub/zip.ts';
 import { OutputSet } from './output/atomic.ts';
 import { buildDate } from './reproducible.ts';
+import { BookError } from './errors.ts';
 
 export const FORMATS = ['pdf', 'epub', 'print'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -56,6 +58,7 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   const config = await timed('load', () => loadConfig(path.join(bookDir, 'book.yaml')));
   const sources = await timed('sources', () => loadSources(bookDir));
   const book = await timed('model', () => buildModel(config, bookDir, sources));
+  await timed('images', () => inspectImages(book.images));
   const templates = await timed('templates', () => loadTemplates(bookDir));
   const date = buildDate(bookDir);
   const outputs = new OutputSet(path.resolve(options.outDir));
@@ -84,7 +87,9 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
     const settled = await Promise.allSettled([epub, pdfs]);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const written = await outputs.commit();
+    const written = await outputs.commit().catch((e: Error) => {
+      throw new BookError(`cannot put the outputs in place: ${e.message}`);
+    });
     const files = await Promise.all(
       written.map(async (file) => ({
         format: FORMATS.find((f) => outputName(slug, f) === path.basename(file))!,
@@ -111,7 +116,9 @@ async function renderPdfs(
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'ebook-layout-'));
   try {
     const layout = await timed('layout', () => layOutBook({ book, templates, browser, workDir }));
-    return await timed('assemble', () => assemblePdfs(book, layout, date));
+    const pdfs = await timed('assemble', () => assemblePdfs(book, layout, date));
+    pdfs.warnings.push(...layout.refused.map((r) => `the page tried to load ${r}; refused (only files inside the book may load)`));
+    return pdfs;
   } finally {
     await browser.close().catch(() => undefined);
     if (!process.env.EBOOK_KEEP_WORK) await rm(workDir, { recursive: true, force: true });

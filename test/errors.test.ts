@@ -1,5 +1,5 @@
 /** Bad input gets a clear message naming file and line, a non-zero exit, and no stack trace. */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,5 +87,90 @@ describe('a failed build', () => {
     expectError(build(dir), /02-the-log\.md:3/);
     expect(readdirSync(out).sort()).toEqual(Object.keys(before).sort());
     for (const [name, bytes] of Object.entries(before)) expect(readFileSync(path.join(out, name)).equals(bytes), name).toBe(true);
+  });
+});
+
+describe('hostile content in a chapter', () => {
+  it('is built without scripts, frames, handlers, styles, refreshes or remote loads', async () => {
+    const hostile = [
+      '# Lamp',
+      '',
+      'Text with <b onclick="alert(1)">a handler</b> and <span style="color:red">a style</span>.',
+      '',
+      '<script>document.body.innerHTML = "owned"</script>',
+      '<iframe src="https://example.com/"></iframe>',
+      '<link rel="stylesheet" href="https://example.com/x.css">',
+      '<style>@import url("https://example.com/y.css");</style>',
+      '<meta http-equiv="refresh" content="0; url=https://example.com/">',
+      '<img src="https://example.com/tracker.png" alt="tracker">',
+      '<img src="../../../../etc/hosts" alt="escape">',
+      '<div><p>An unclosed paragraph',
+      '',
+      'After the unclosed tags.',
+    ].join('\n');
+    const dir = bookWith({ 'chapters/01-the-lamp.md': hostile });
+    const result = build(dir, 'epub,pdf');
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).not.toMatch(/refused/); // nothing dangerous even reached the browser
+    const { readZip, text } = await import('./helpers/epub.ts');
+    const entries = await readZip(path.join(dir, 'dist', 'the-lighthouse-keepers-almanac.epub'));
+    const chapter = text(entries, 'EPUB/text/the-lamp.xhtml');
+    for (const bad of ['<script', '<iframe', 'onclick', 'http-equiv', '@import', 'x.css', 'example.com', 'etc/hosts', 'style="color']) {
+      expect(chapter, bad).not.toContain(bad);
+    }
+    expect(chapter).toContain('a handler');
+    expect(chapter).toContain('After the unclosed tags.');
+    expect(entries.some((e) => /\.js$/.test(e.name))).toBe(false);
+  });
+});
+
+describe('the browser', () => {
+  const run = (dir: string, env: Record<string, string>): ReturnType<typeof build> => {
+    const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+    const r = spawnSync(tsx, [path.join(ROOT, 'build', 'cli.ts'), '--book', dir, '--format', 'pdf'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+    return { status: r.status, stderr: r.stderr, stdout: r.stdout };
+  };
+
+  it('named but missing: says where it looked', () => {
+    expectError(run(bookWith({}), { EBOOK_BROWSER: '/no/such/chrome' }), /EBOOK_BROWSER=\/no\/such\/chrome, but there is no file there/);
+  });
+
+  it('failing to start: says so', () => {
+    expectError(run(bookWith({}), { EBOOK_BROWSER: '/bin/false' }), /the browser at \/bin\/false failed to start/);
+  });
+
+  it('hanging at start: gives up after the time limit', () => {
+    const hang = path.join(scratch, 'hang.sh');
+    writeFileSync(hang, '#!/bin/sh\nsleep 60\n', { mode: 0o755 });
+    expectError(run(bookWith({}), { EBOOK_BROWSER: hang, EBOOK_TIMEOUT: '3' }), /failed to start/);
+  });
+
+  it('crashing in the middle of the layout: stops, says what happened, and changes no output', () => {
+    const dir = bookWith({});
+    expect(run(dir, {}).status).toBe(0);
+    const out = path.join(dir, 'dist');
+    const before = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(path.join(out, f))]));
+    // A browser that is killed shortly after it starts, while the parts are being laid out.
+    const crashing = path.join(scratch, 'crashing.sh');
+    const real = spawnSync('sh', ['-c', 'command -v chromium || command -v chromium-browser || command -v google-chrome'], { encoding: 'utf8' }).stdout.trim() || '/usr/bin/chromium';
+    writeFileSync(crashing, `#!/bin/sh\n"${real}" "$@" &\npid=$!\nsleep 1.2\nkill -9 $pid\nwait $pid\n`, { mode: 0o755 });
+    const result = run(dir, { EBOOK_BROWSER: crashing, EBOOK_TIMEOUT: '20' });
+    expectError(result, /browser (quit|is no longer running|failed)/);
+    expect(readdirSync(out).sort()).toEqual(Object.keys(before).sort());
+    for (const [name, bytes] of Object.entries(before)) expect(readFileSync(path.join(out, name)).equals(bytes), name).toBe(true);
+  });
+
+  it('refuses every request for the network or for files outside the book, and reports it', () => {
+    const css = '@import url("https://example.com/remote.css");\nbody { background-image: url("file:///etc/hostname"); }\n';
+    const dir = bookWith({});
+    mkdirSync(path.join(dir, 'assets', 'css'), { recursive: true });
+    writeFileSync(path.join(dir, 'assets', 'css', 'print.css'), css + readFileSync(path.join(ROOT, 'assets', 'css', 'print.css'), 'utf8'));
+    const result = run(dir, {});
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/tried to load https:\/\/example\.com\/remote\.css.*refused/);
+    expect(result.stderr).toMatch(/tried to load file:\/\/\/etc\/hostname.*refused/);
   });
 });

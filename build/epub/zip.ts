@@ -5,6 +5,7 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
+import { BookError } from '../errors.ts';
 import type { EpubPackage } from './package.ts';
 
 const CONTAINER = `<?xml version="1.0" encoding="UTF-8"?>
@@ -30,5 +31,9 @@ export async function writeEpubZip(pkg: EpubPackage, dest: string, date: Date): 
     zip.addBuffer(data, `EPUB/${file.href}`, { ...options, compressionLevel: compressed ? 9 : 0 });
   }
   zip.end();
-  await pipeline(zip.outputStream, createWriteStream(dest));
+  try {
+    await pipeline(zip.outputStream, createWriteStream(dest));
+  } catch (e) {
+    throw new BookError(`cannot write ${dest}: ${(e as Error).message}`);
+  }
 }

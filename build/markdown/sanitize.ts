@@ -30,6 +30,9 @@ const OPTIONS: sanitizeHtml.IOptions = {
   selfClosing: ['br', 'hr', 'img', 'wbr', 'col'],
   parser: { lowerCaseAttributeNames: false },
   disallowedTagsMode: 'discard',
+  // Images come only through Markdown's ![alt](path), which the model checks and rewrites to
+  // "images/…"; a raw <img> pointing anywhere else is dropped.
+  exclusiveFilter: (frame) => frame.tag === 'img' && !/^images\/[^/]+$/.test(frame.attribs.src ?? ''),
 };
 
 export function sanitizeFragment(html: string): string {

@@ -77,6 +77,12 @@ export function ensureBrowser(log: Log): string {
   );
 }
 
+/** Seconds a browser may take to start, or to load or print one part (EBOOK_TIMEOUT, default 120). */
+export function browserTimeoutMs(): number {
+  const seconds = Number(process.env.EBOOK_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 120_000;
+}
+
 export async function launchBrowser(executablePath: string): Promise<Browser> {
   const args = [
     '--disable-gpu',
@@ -90,7 +96,8 @@ export async function launchBrowser(executablePath: string): Promise<Browser> {
   // Chromium's sandbox refuses to start as root, and CI containers have no user namespaces.
   if (isRoot() || process.env.CI) args.push('--no-sandbox');
   try {
-    return await puppeteer.launch({ executablePath, headless: true, args, protocolTimeout: 180_000 });
+    const timeout = browserTimeoutMs();
+    return await puppeteer.launch({ executablePath, headless: true, args, timeout, protocolTimeout: timeout + 60_000 });
   } catch (e) {
     throw new BookError(`the browser at ${executablePath} failed to start: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -7,7 +7,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
 import type { Book } from '../model/book.ts';
 import { BookError } from '../errors.ts';
@@ -16,6 +16,9 @@ import { createPrintRenderer, planPrintParts, type ContentsEntry, type PrintPart
 import type { PageGeometry } from '../render/page-geometry.ts';
 import { resolveAsset } from '../assets.ts';
 import { formatFolio, placeParts, type PartPlacement } from './folios.ts';
+import { PartPrinter } from './printer.ts';
+import { browserTimeoutMs } from './browser.ts';
+import { BUILDER_ROOT } from '../paths.ts';
 
 export interface Destination {
   /** 0-based page within the part. */
@@ -38,6 +41,8 @@ export interface Layout {
   geometry: PageGeometry;
   /** The screen PDF's cover page, laid out like the parts. */
   cover: PDFDocument;
+  /** Requests the page tried to make and was refused (network, files outside the book). */
+  refused: string[];
 }
 
 export interface LayoutOptions {
@@ -53,11 +58,13 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
   const { book, templates, browser, workDir } = options;
   const parts = planPrintParts(book);
   await prepareWorkDir(book, workDir);
-  const page = await browser.newPage();
+  // The page may load the work folder (part documents, linked images), the book folder, and the
+  // builder's own templates, assets and fonts; nothing else, and never the network.
+  const printer = new PartPrinter(browser, [workDir, book.bookDir, BUILDER_ROOT], options.timeoutMs ?? browserTimeoutMs());
   try {
     let estimate = 0;
     for (let pass = 0; pass < 3; pass++) {
-      const layout = await layOutOnce(options, parts, page, estimate);
+      const layout = await layOutOnce(options, parts, printer, estimate);
       const again = createPrintRenderer(book, templates, layout.totalPages).geometry;
       // The gutter depends on the final page count: lay out again only when a step is crossed.
       if (again.inside === layout.geometry.inside) return layout;
@@ -65,11 +72,11 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
     }
     throw new BookError('the page count keeps changing the gutter; lay-out did not settle');
   } finally {
-    await page.close().catch(() => undefined);
+    await printer.close();
   }
 }
 
-async function layOutOnce(options: LayoutOptions, parts: PrintPart[], page: Page, pageEstimate: number): Promise<Layout> {
+async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printer: PartPrinter, pageEstimate: number): Promise<Layout> {
   const { book, templates, workDir } = options;
   const renderer = createPrintRenderer(book, templates, pageEstimate);
   const partOfId = new Map<string, PrintPart>();
@@ -98,7 +105,7 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], page: Page
       });
       const file = path.join(workDir, `${part.key}.html`);
       await writeFile(file, html);
-      const bytes = await printPage(page, file, options.timeoutMs ?? 120_000, part);
+      const bytes = await printer.print(file, part.section?.sourcePath ?? `the ${part.role} page`);
       const doc = await PDFDocument.load(bytes, { updateMetadata: false });
       const pageCount = doc.getPageCount();
       if (pageCount <= folioCount) {
@@ -124,25 +131,15 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], page: Page
   const coverFile = path.join(workDir, '00-cover.html');
   const coverPart: PrintPart = { key: '00-cover', role: 'cover', section: undefined, title: 'Cover', folioStyle: 'roman', showFolios: false, recto: true, outline: [], ids: ['cover'] };
   await writeFile(coverFile, renderer.render({ part: coverPart, folios: ['i'], contents: [], stylesheet, href: (id) => `#${id}` }));
-  const cover = await PDFDocument.load(await printPage(page, coverFile, options.timeoutMs ?? 120_000, coverPart), { updateMetadata: false });
+  const cover = await PDFDocument.load(await printer.print(coverFile, 'the cover'), { updateMetadata: false });
 
   const done = laidOut as LaidOutPart[];
   const { placements, totalPages } = placeParts(parts, counts());
-  return { parts: done, placements, totalPages, geometry: renderer.geometry, cover };
+  return { parts: done, placements, totalPages, geometry: renderer.geometry, cover, refused: [...printer.refused] };
 }
 
 function textLength(part: PrintPart): number {
   return (part.section?.bodyHtml.length ?? 0) + (part.section?.notes.reduce((n, x) => n + x.html.length, 0) ?? 0);
-}
-
-async function printPage(page: Page, file: string, timeout: number, part: PrintPart): Promise<Uint8Array> {
-  try {
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout });
-    return await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false, timeout });
-  } catch (e) {
-    const where = part.section?.sourcePath ?? part.role;
-    throw new BookError(`the browser failed while laying out ${where}: ${(e as Error).message.split('\n')[0]}`);
-  }
 }
 
 /** The contents: front matter after the contents, chapters, back matter, with their first folios. */

@@ -1,0 +1,51 @@
+/**
+ * Runs a bench child script (`node --import tsx`, one process, no tsx wrapper) while sampling the
+ * memory of the browsers it starts, and returns what it printed.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { BENCH_DIR } from './generate.ts';
+import { RESULT_PREFIX, type BuildChildInput, type BuildChildOutput, type FloorChildInput, type FloorChildOutput } from './child-protocol.ts';
+import { sampleBrowserMemory, type MemoryPeak } from './proc-memory.ts';
+
+export interface Measured<T> {
+  result: T;
+  browser: MemoryPeak;
+  /** Wall time of the whole child process, start-up included, ms. */
+  processMs: number;
+}
+
+export function runBuildChild(input: BuildChildInput, env: NodeJS.ProcessEnv): Promise<Measured<BuildChildOutput>> {
+  return runChild('build-child.ts', input, env);
+}
+
+export function runFloorChild(input: FloorChildInput, env: NodeJS.ProcessEnv): Promise<Measured<FloorChildOutput>> {
+  return runChild('floor-child.ts', input, env);
+}
+
+function runChild<T>(script: string, input: BuildChildInput | FloorChildInput, env: NodeJS.ProcessEnv): Promise<Measured<T>> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(BENCH_DIR, script), JSON.stringify(input)], {
+    cwd: path.dirname(BENCH_DIR),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const sampler = child.pid !== undefined ? sampleBrowserMemory(child.pid) : undefined;
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const browser = sampler?.stop() ?? { rssBytes: undefined, pssBytes: undefined, processes: 0 };
+      const processMs = Math.round(performance.now() - started);
+      const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
+      if (code !== 0 || !line) {
+        reject(new Error(`${script} exited with ${code}:\n${stderr.trim() || stdout.trim()}`));
+        return;
+      }
+      resolve({ result: JSON.parse(line.slice(RESULT_PREFIX.length)) as T, browser, processMs }); // printed by the child from T
+    });
+  });
+}
