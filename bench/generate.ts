@@ -16,7 +16,7 @@ import { seededRandom, type Random } from './prng.ts';
 import { countWords, paragraph, personName, sentence, title } from './prose.ts';
 
 /** Words of body text per chapter (notes come on top). */
-export const WORDS_PER_CHAPTER = 5000;
+export const WORDS_PER_CHAPTER = 2950;
 const NOTES_PER_CHAPTER: readonly [number, number] = [8, 14];
 const SEED = 20251125;
 

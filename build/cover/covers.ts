@@ -1,0 +1,266 @@
+/**
+ * The cover stage: the book's covers, designed by Handlebars templates (templates/cover/) and
+ * assets/css/cover.css from the book's metadata and its `cover:` settings, laid out by Chromium:
+ *  - the front cover at trim size, a one-page PDF for the screen PDF's first page;
+ *  - the EPUB cover, a 1563 × 2500 px JPEG (ratio 1.6, under Apple's 4 Mpx) from a screenshot;
+ *  - the print wraparound (back + spine + front, bleed all round) with TrimBox and BleedBox.
+ */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'puppeteer-core';
+import { PDFDocument, PDFName } from 'pdf-lib';
+import MarkdownIt from 'markdown-it';
+import sharp from 'sharp';
+import type { Book } from '../model/book.ts';
+import type { Templates } from '../render/templates.ts';
+import { bookData } from '../render/book-data.ts';
+import { sanitizeFragment } from '../markdown/sanitize.ts';
+import { fontFaceCss, fontFamilyValue, fontStackFor, isCjkLanguage } from '../fonts.ts';
+import { resolveAsset } from '../assets.ts';
+import { BookError } from '../errors.ts';
+import { buildDate } from '../reproducible.ts';
+import { printCoverGeometry, SPINE_FOLD_CLEARANCE, type PrintCoverGeometry, type Rect } from './geometry.ts';
+import { parseCoverSettings, type CoverSettings } from './settings.ts';
+import { isbnBarcode } from './barcode.ts';
+import { loadCoverImage, ppiWarning, type CoverImage } from './image.ts';
+
+export interface CoverInput {
+  book: Book;
+  templates: Templates;
+  /** Already launched; renderCovers opens and closes one page in it. */
+  browser: Browser;
+  /** Scratch folder for the cover documents. */
+  workDir: string;
+  /** Pages of the print interior (even): sets the spine width. */
+  printPageCount: number;
+  /** The build's timestamp for the PDFs' Info dates. Default: buildDate(book.bookDir). */
+  date?: Date;
+}
+
+export interface Covers {
+  /** Front cover as a one-page PDF at trim size (no bleed) for the screen PDF's first page. */
+  frontPdf: Uint8Array;
+  /** EPUB cover: JPEG, 1563 × 2500 px. */
+  epubJpeg: Buffer;
+  /** Print wraparound cover PDF: back + spine + front, one page, with TrimBox/BleedBox, fonts embedded. */
+  printPdf: Uint8Array;
+  spine: { widthIn: number; text: boolean; pageCount: number; paper: 'white' | 'cream'; service: 'kdp' | 'lulu' };
+  /** Full print cover including bleed. */
+  size: { widthIn: number; heightIn: number };
+  /** Non-fatal findings: a cover image under 300 ppi, text that could not be fitted. */
+  warnings: string[];
+}
+
+/** The EPUB cover's pixel size: KDP's 1.6 ratio, as large as stays under 4 Mpx. */
+export const EPUB_COVER = { width: 1563, height: 2500 } as const;
+const PT = 72;
+/** CSS pixels per inch. */
+const PX = 96;
+
+type Mode = 'front' | 'epub' | 'wrap';
+
+export async function renderCovers(input: CoverInput): Promise<Covers> {
+  const { book, templates, browser, workDir, printPageCount } = input;
+  // Until the lead merges coverField into bookConfigSchema, the settings are parsed here.
+  const settings = parseCoverSettings((book.config as { cover?: unknown }).cover);
+  const geometry = printCoverGeometry(book.config.print, printPageCount);
+  const warnings: string[] = [];
+  const image = settings.image ? await loadCoverImage(book.bookDir, settings.image) : undefined;
+  if (image) {
+    // On the wrap the image fills the front panel and its bleed on the three outer edges.
+    const warning = ppiWarning(image, { width: geometry.trim.width + geometry.bleed, height: geometry.size.heightIn });
+    if (warning) warnings.push(warning);
+  }
+  const date = input.date ?? buildDate(book.bookDir);
+  const documents = coverDocuments(book, templates, settings, geometry, image);
+
+  const page = await browser.newPage();
+  try {
+    const front = await printDocument(page, path.join(workDir, 'cover-front.html'), documents.front, warnings, 'front cover');
+    const epubPng = await screenshotDocument(page, path.join(workDir, 'cover-epub.html'), documents.epub, warnings);
+    const wrap = await printDocument(page, path.join(workDir, 'cover-wrap.html'), documents.wrap, warnings, 'print cover');
+    const title = book.config.subtitle ? `${book.config.title}: ${book.config.subtitle}` : book.config.title;
+    const frontPdf = await finishPdf(front, { width: geometry.trim.width, height: geometry.trim.height }, undefined, `${title} — front cover`, date);
+    const printPdf = await finishPdf(wrap, { width: geometry.size.widthIn, height: geometry.size.heightIn }, geometry.trimBox, `${title} — cover`, date);
+    const epubJpeg = await sharp(epubPng)
+      .resize(EPUB_COVER.width, EPUB_COVER.height, { fit: 'fill' })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .jpeg({ quality: 85, mozjpeg: true })
+      .toBuffer();
+    return {
+      frontPdf,
+      epubJpeg,
+      printPdf,
+      spine: { widthIn: geometry.spine.widthIn, text: geometry.spine.text, pageCount: printPageCount, paper: geometry.paper, service: geometry.service },
+      size: geometry.size,
+      warnings: [...new Set(warnings)],
+    };
+  } finally {
+    await page.close().catch(() => undefined);
+  }
+}
+
+interface CoverDocument {
+  html: string;
+  /** Page size in inches. */
+  width: number;
+  height: number;
+}
+
+/** The three HTML documents, from the templates. Exported for tests and previews. */
+export function coverDocuments(
+  book: Book,
+  templates: Templates,
+  settings: CoverSettings,
+  geometry: PrintCoverGeometry,
+  image: CoverImage | undefined,
+): Record<Mode, CoverDocument> {
+  const meta = bookData(book);
+  const language = book.config.language;
+  const fonts = fontStackFor(language);
+  const md = new MarkdownIt({ html: false, typographer: true, xhtmlOut: true });
+  const blurb = settings.blurb ?? meta.description;
+  const blurbHtml = blurb ? sanitizeFragment(md.render(blurb)) : '';
+  const barcode = settings.isbn ? isbnBarcode(settings.isbn) : undefined;
+  const { trim, bleed } = geometry;
+  // Spine type: a line that fills about 60 % of the room between the fold clearances, at most 14 pt.
+  const spineTextPt = Math.min(14, Math.round(geometry.spineTextWidth * PT * 0.62 * 10) / 10);
+
+  const base = {
+    lang: language,
+    cjk: isCjkLanguage(language),
+    book: meta,
+    blurbHtml,
+    colours: { background: settings.background, foreground: settings.foreground, accent: settings.accent },
+    image: image ? { url: image.url } : undefined,
+    isbn: barcode ? { display: barcode.display, svg: barcode.svg } : undefined,
+    fontFamily: fontFamilyValue(fonts),
+    stylesheet: pathToFileURL(resolveAsset(book.bookDir, 'css/cover.css')).href,
+    safe: geometry.safe,
+  };
+  // Only the font faces the cover's text needs (the SVG's path data is ASCII, needed anyway).
+  const fontFaces = fontFaceCss(fonts, JSON.stringify({ ...base, isbn: barcode?.display }));
+  const render = (mode: Mode, data: object): string =>
+    templates.render(mode === 'wrap' ? 'cover/wrap.html' : 'cover/front.html', { ...base, fontFaces, mode, ...data });
+
+  /** A front cover alone, on a page of its own size: no bleed, the panel is the page. */
+  const alone = (mode: 'front' | 'epub', width: number, height: number): CoverDocument => {
+    const panel: Rect = { x: 0, y: 0, width, height };
+    return { html: render(mode, { page: { width, height }, front: panel, frontBleed: panel }), width, height };
+  };
+  const front = alone('front', trim.width, trim.height);
+  // The EPUB cover keeps the trim's width and takes the screen's 1.6 ratio.
+  const epub = alone('epub', trim.width, round3(trim.width * (EPUB_COVER.height / EPUB_COVER.width)));
+  const wrap: CoverDocument = {
+    width: geometry.size.widthIn,
+    height: geometry.size.heightIn,
+    html: render('wrap', {
+      page: { width: geometry.size.widthIn, height: geometry.size.heightIn },
+      front: geometry.front,
+      frontBleed: { x: geometry.front.x, y: 0, width: round3(trim.width + bleed), height: geometry.size.heightIn },
+      back: geometry.back,
+      spine: {
+        ...geometry.spineRect,
+        text: geometry.spine.text,
+        textPt: spineTextPt,
+        clearance: SPINE_FOLD_CLEARANCE,
+      },
+      barcode: geometry.barcode,
+    }),
+  };
+  return { front, epub, wrap };
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/**
+ * Shrinks every element marked data-fit="name" until its text fits its box (no word wider than
+ * the box, no more lines than its height holds), down to data-fit-min (pt). Returns the names of
+ * those that still overflow. A string, not a function: tsx's helpers do not exist in the page.
+ */
+const FIT_SCRIPT = `(async () => {
+  await document.fonts.ready;
+  const overflowing = [];
+  for (const el of document.querySelectorAll('[data-fit]')) {
+    const min = parseFloat(el.getAttribute('data-fit-min') || '6') * 96 / 72;
+    const over = () => el.scrollWidth > el.clientWidth + 0.5 || el.scrollHeight > el.clientHeight + 0.5;
+    let size = parseFloat(getComputedStyle(el).fontSize);
+    for (let i = 0; i < 200 && over() && size > min; i++) {
+      size = Math.max(min, size * 0.97);
+      el.style.fontSize = size + 'px';
+    }
+    if (over()) overflowing.push(el.getAttribute('data-fit'));
+  }
+  await document.fonts.ready;
+  return overflowing;
+})()`;
+
+async function loadDocument(page: Page, file: string, doc: CoverDocument, warnings: string[], what: string): Promise<void> {
+  await writeFile(file, doc.html);
+  try {
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 120_000 });
+    const overflowing = (await page.evaluate(FIT_SCRIPT)) as string[];
+    for (const name of overflowing) warnings.push(`the ${what}'s ${name} is too long to fit; shorten it`);
+  } catch (e) {
+    throw new BookError(`the browser failed while laying out the ${what}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+async function printDocument(page: Page, file: string, doc: CoverDocument, warnings: string[], what: string): Promise<Uint8Array> {
+  // The viewport does not change the printed layout, but a screenshot before may have shrunk it.
+  await page.setViewport({ width: Math.ceil(doc.width * PX), height: Math.ceil(doc.height * PX), deviceScaleFactor: 1 });
+  await loadDocument(page, file, doc, warnings, what);
+  try {
+    return await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: false, outline: false, timeout: 120_000 });
+  } catch (e) {
+    throw new BookError(`the browser failed while printing the ${what}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+async function screenshotDocument(page: Page, file: string, doc: CoverDocument, warnings: string[]): Promise<Buffer> {
+  const width = Math.round(doc.width * PX);
+  const height = Math.round(doc.height * PX);
+  await page.setViewport({ width, height, deviceScaleFactor: EPUB_COVER.width / width });
+  await loadDocument(page, file, doc, warnings, 'EPUB cover');
+  const png = await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width, height }, captureBeyondViewport: false });
+  return Buffer.from(png);
+}
+
+/**
+ * The PDF as it leaves the stage: exactly one page of exactly the geometry's size (Chromium
+ * rounds page sizes to its own units), TrimBox and BleedBox when it is the print cover, no
+ * annotations, reproducible Info dates.
+ */
+async function finishPdf(
+  bytes: Uint8Array,
+  size: { width: number; height: number },
+  trimBox: Rect | undefined,
+  title: string,
+  date: Date,
+): Promise<Uint8Array> {
+  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+  if (doc.getPageCount() !== 1) {
+    throw new BookError(`the cover laid out on ${doc.getPageCount()} pages instead of one: a cover template lets something overflow its page`);
+  }
+  const page = doc.getPage(0);
+  const width = size.width * PT;
+  const height = size.height * PT;
+  // Chromium draws from the top left: keep the top edge where it was if the height changes.
+  const dy = height - page.getHeight();
+  if (Math.abs(dy) > 1e-6) page.translateContent(0, dy);
+  page.setMediaBox(0, 0, width, height);
+  page.node.delete(PDFName.of('CropBox'));
+  page.node.delete(PDFName.of('Annots'));
+  if (trimBox) {
+    page.setBleedBox(0, 0, width, height);
+    page.setTrimBox(trimBox.x * PT, (size.height - trimBox.y - trimBox.height) * PT, trimBox.width * PT, trimBox.height * PT);
+  }
+  doc.setTitle(title);
+  doc.setCreator('printable-ebook-builder');
+  doc.setProducer('printable-ebook-builder with Chromium and pdf-lib');
+  doc.setCreationDate(date);
+  doc.setModificationDate(date);
+  return doc.save({ updateFieldAppearances: false });
+}
