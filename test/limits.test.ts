@@ -22,10 +22,10 @@ function bookWith(files: Record<string, string | Buffer | null>): string {
   return dir;
 }
 
-function build(dir: string, args: string[] = ['--format', 'epub']): { status: number | null; stderr: string } {
+function build(dir: string, args: string[] = ['--format', 'epub']): { status: number | null; stderr: string; stdout: string } {
   const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
   const r = spawnSync(tsx, [path.join(ROOT, 'build', 'cli.ts'), '--book', dir, ...args], { encoding: 'utf8', timeout: 170_000 });
-  return { status: r.status, stderr: r.stderr };
+  return { status: r.status, stderr: r.stderr, stdout: r.stdout };
 }
 
 function expectError(result: ReturnType<typeof build>, pattern: RegExp): void {
@@ -93,12 +93,14 @@ describe('chapters', () => {
     expect(chapter).toContain('Line 49998 of a very long chapter');
   });
 
-  it('one paragraph of 2 MB builds', async () => {
+  it('one paragraph of 2 MB builds, PDFs too, set ragged-right with a warning', async () => {
     const words = 'lighthouse keeper lamp lens wick tower sea watch log ';
     const paragraph = words.repeat(Math.ceil(2_000_000 / words.length));
     const dir = bookWith({ 'chapters/01-the-lamp.md': `# One Paragraph\n\n${paragraph}\n` });
-    const result = build(dir);
+    const result = build(dir, ['--format', 'epub,print']);
     expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/01-the-lamp\.md: a paragraph of \d+ characters at line 3: set ragged-right/);
+    expect(Number(/print interior: (\d+) pages/.exec(result.stdout)?.[1])).toBeGreaterThan(1000);
     const entries = await readZip(path.join(dir, 'dist', 'the-lighthouse-keepers-almanac.epub'));
     expect(text(entries, 'EPUB/text/the-lamp.xhtml').length).toBeGreaterThan(2_000_000);
   });

@@ -57,7 +57,12 @@ export interface ParsedSection {
   bibliography: BibliographyEntryInfo[];
   /** Notes in the order they are first referenced. */
   notes: NoteInfo[];
+  /** Things worth telling the author that do not stop the build. */
+  warnings: string[];
 }
+
+/** Characters beyond which a paragraph is not justified. */
+export const LONG_PARAGRAPH = 20_000;
 
 export interface MarkdownEnv {
   [key: string | symbol]: unknown;
@@ -87,6 +92,7 @@ export function parseSection(md: MarkdownIt, source: SourceFile, slugger: Github
     citations: [],
     bibliography: [],
     notes: [],
+    warnings: [],
   };
 
   let blockLine = source.bodyLine;
@@ -116,6 +122,12 @@ export function parseSection(md: MarkdownIt, source: SourceFile, slugger: Github
     if (token.type === 'list_item_open' && explicitId && source.frontMatter.kind === 'bibliography') {
       const label = bibliographyLabel(tokens, i);
       parsed.bibliography.push({ id: explicitId, label, line: blockLine });
+    }
+    if (token.type === 'paragraph_open' && (tokens[i + 1]?.content.length ?? 0) > LONG_PARAGRAPH) {
+      // Chromium's justification is superlinear in a paragraph's length: a 2 MB paragraph takes
+      // minutes. Such paragraphs are set ragged-right (see .long-paragraph in the stylesheets).
+      token.attrJoin('class', 'long-paragraph');
+      parsed.warnings.push(`a paragraph of ${tokens[i + 1]!.content.length} characters at line ${blockLine}: set ragged-right to keep the layout fast`);
     }
     if (token.type === 'inline') collectInline(token.children ?? [], blockLine, parsed, inFootnoteBlock);
   }

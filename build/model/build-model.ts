@@ -103,6 +103,7 @@ export function buildModel(config: ResolvedConfig, bookDir: string, sources: Sou
     });
     for (const note of rendered.notes) for (const refId of note.refIds) idToSection.set(refId, sid);
     const bodyHtml = rewriteMarkdownLinks(rendered.bodyHtml, sources, sectionIds);
+    warnings.push(...p.warnings.map((w) => `${file}: ${w}`));
     if (!bodyHtml.trim() && kind !== 'part') {
       warnings.push(`${file}: the section "${p.title}" has no text`);
     }
