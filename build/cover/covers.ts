@@ -5,10 +5,11 @@
  *  - the EPUB cover, a 1563 × 2500 px JPEG (ratio 1.6, under Apple's 4 Mpx) from a screenshot;
  *  - the print wraparound (back + spine + front, bleed all round) with TrimBox and BleedBox.
  */
+import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'puppeteer-core';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { PDFDocument, PDFName } from 'pdf-lib';
 import MarkdownIt from 'markdown-it';
 import sharp from 'sharp';
@@ -20,6 +21,8 @@ import { fontFaceCss, fontFamilyValue, fontStackFor, isCjkLanguage } from '../fo
 import { resolveAsset } from '../assets.ts';
 import { BookError } from '../errors.ts';
 import { buildDate } from '../reproducible.ts';
+import { BUILDER_ROOT } from '../paths.ts';
+import { browserTimeoutMs } from '../pdf/browser.ts';
 import { printCoverGeometry, SPINE_FOLD_CLEARANCE, type PrintCoverGeometry, type Rect } from './geometry.ts';
 import { parseCoverSettings, type CoverSettings } from './settings.ts';
 import { isbnBarcode } from './barcode.ts';
@@ -76,10 +79,16 @@ export async function renderCovers(input: CoverInput): Promise<Covers> {
   const documents = coverDocuments(book, templates, settings, geometry, image);
 
   const page = await browser.newPage();
+  const timeout = browserTimeoutMs();
+  // Like the interior's printer: only files of the builder, the book and the scratch folder load.
+  const refused = new Set<string>();
+  await page.setRequestInterception(true);
+  page.on('request', (request) => void filterRequest(request, [BUILDER_ROOT, book.bookDir, workDir], refused));
   try {
-    const front = await printDocument(page, path.join(workDir, 'cover-front.html'), documents.front, warnings, 'front cover');
-    const epubPng = await screenshotDocument(page, path.join(workDir, 'cover-epub.html'), documents.epub, warnings);
-    const wrap = await printDocument(page, path.join(workDir, 'cover-wrap.html'), documents.wrap, warnings, 'print cover');
+    const front = await printDocument(page, path.join(workDir, 'cover-front.html'), documents.front, warnings, 'front cover', timeout);
+    const epubPng = await screenshotDocument(page, path.join(workDir, 'cover-epub.html'), documents.epub, warnings, timeout);
+    const wrap = await printDocument(page, path.join(workDir, 'cover-wrap.html'), documents.wrap, warnings, 'print cover', timeout);
+    for (const url of refused) warnings.push(`the cover tried to load ${url}; refused (only files inside the book may load)`);
     const title = book.config.subtitle ? `${book.config.title}: ${book.config.subtitle}` : book.config.title;
     const frontPdf = await finishPdf(front, { width: geometry.trim.width, height: geometry.trim.height }, undefined, `${title} — front cover`, date);
     const printPdf = await finishPdf(wrap, { width: geometry.size.widthIn, height: geometry.size.heightIn }, geometry.trimBox, `${title} — cover`, date);
@@ -117,7 +126,14 @@ export function coverDocuments(
   geometry: PrintCoverGeometry,
   image: CoverImage | undefined,
 ): Record<Mode, CoverDocument> {
-  const meta = bookData(book);
+  const data = bookData(book);
+  const meta = {
+    ...data,
+    title: curlyQuotes(data.title),
+    subtitle: data.subtitle && curlyQuotes(data.subtitle),
+    authorNames: data.authorNames.map(curlyQuotes),
+    publisher: data.publisher && curlyQuotes(data.publisher),
+  };
   const language = book.config.language;
   const fonts = fontStackFor(language);
   const md = new MarkdownIt({ html: false, typographer: true, xhtmlOut: true });
@@ -125,8 +141,8 @@ export function coverDocuments(
   const blurbHtml = blurb ? sanitizeFragment(md.render(blurb)) : '';
   const barcode = settings.isbn ? isbnBarcode(settings.isbn) : undefined;
   const { trim, bleed } = geometry;
-  // Spine type: a line that fills about 60 % of the room between the fold clearances, at most 14 pt.
-  const spineTextPt = Math.min(14, Math.round(geometry.spineTextWidth * PT * 0.62 * 10) / 10);
+  // Spine type: a line that fills about 70 % of the room between the fold clearances, at most 14 pt.
+  const spineTextPt = Math.min(14, Math.round(geometry.spineTextWidth * PT * 0.7 * 10) / 10);
 
   const base = {
     lang: language,
@@ -173,34 +189,89 @@ export function coverDocuments(
   return { front, epub, wrap };
 }
 
+/**
+ * Typographer's quotes for the metadata strings the cover sets large (book.yaml's are typed
+ * straight): an apostrophe inside or at the end of a word, and quotation marks by position.
+ */
+export function curlyQuotes(text: string): string {
+  return text
+    .replace(/(\p{L}|\p{N})'(?=\p{L}|\s|$|[.,;:!?)])/gu, '$1\u2019')
+    .replace(/(^|[\s([{\u2014\u2013-])"/gu, '$1\u201c')
+    .replace(/"/g, '\u201d')
+    .replace(/(^|[\s([{\u2014\u2013-])'/gu, '$1\u2018')
+    .replace(/'/g, '\u2019');
+}
+
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /**
  * Shrinks every element marked data-fit="name" until its text fits its box (no word wider than
- * the box, no more lines than its height holds), down to data-fit-min (pt). Returns the names of
- * those that still overflow. A string, not a function: tsx's helpers do not exist in the page.
+ * the box, no more lines than its max-height holds), down to data-fit-min (pt). Returns the
+ * names of those that still overflow. An element with a max-height is measured as laid out
+ * (lines × line-height), since scrollHeight counts the ascenders above a tight line-height as
+ * overflow; one without is a box of fixed height whose content must not overflow it.
+ * Vertical text (the spine) overflows along its length. A string, not a function: tsx's helpers
+ * do not exist in the page.
  */
 const FIT_SCRIPT = `(async () => {
   await document.fonts.ready;
   const overflowing = [];
+  const over = (el) => {
+    const style = getComputedStyle(el);
+    if (style.writingMode.startsWith('vertical')) return el.scrollHeight > el.clientHeight + 1;
+    if (el.scrollWidth > el.clientWidth + 1) return true;
+    if (style.maxHeight === 'none') return el.scrollHeight > el.clientHeight + 1;
+    const limit = parseFloat(style.maxHeight);
+    const saved = el.style.maxHeight;
+    el.style.maxHeight = 'none';
+    const natural = el.getBoundingClientRect().height;
+    el.style.maxHeight = saved;
+    return natural > limit + 1;
+  };
   for (const el of document.querySelectorAll('[data-fit]')) {
     const min = parseFloat(el.getAttribute('data-fit-min') || '6') * 96 / 72;
-    const over = () => el.scrollWidth > el.clientWidth + 0.5 || el.scrollHeight > el.clientHeight + 0.5;
     let size = parseFloat(getComputedStyle(el).fontSize);
-    for (let i = 0; i < 200 && over() && size > min; i++) {
+    for (let i = 0; i < 200 && over(el) && size > min; i++) {
       size = Math.max(min, size * 0.97);
       el.style.fontSize = size + 'px';
     }
-    if (over()) overflowing.push(el.getAttribute('data-fit'));
+    if (over(el)) overflowing.push(el.getAttribute('data-fit'));
   }
   await document.fonts.ready;
   return overflowing;
 })()`;
 
-async function loadDocument(page: Page, file: string, doc: CoverDocument, warnings: string[], what: string): Promise<void> {
+async function filterRequest(request: HTTPRequest, roots: string[], refused: Set<string>): Promise<void> {
+  const url = request.url();
+  let allowed = url.startsWith('data:');
+  if (!allowed && url.startsWith('file:')) {
+    try {
+      const file = realpathOrSelf(fileURLToPath(url));
+      allowed = roots.map(realpathOrSelf).some((root) => file === root || file.startsWith(root + path.sep));
+    } catch {
+      allowed = false;
+    }
+  }
+  if (allowed) {
+    await request.continue().catch(() => undefined);
+  } else {
+    refused.add(url);
+    await request.abort('blockedbyclient').catch(() => undefined);
+  }
+}
+
+function realpathOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+async function loadDocument(page: Page, file: string, doc: CoverDocument, warnings: string[], what: string, timeout: number): Promise<void> {
   await writeFile(file, doc.html);
   try {
-    await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: 120_000 });
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout });
     const overflowing = (await page.evaluate(FIT_SCRIPT)) as string[];
     for (const name of overflowing) warnings.push(`the ${what}'s ${name} is too long to fit; shorten it`);
   } catch (e) {
@@ -208,22 +279,22 @@ async function loadDocument(page: Page, file: string, doc: CoverDocument, warnin
   }
 }
 
-async function printDocument(page: Page, file: string, doc: CoverDocument, warnings: string[], what: string): Promise<Uint8Array> {
+async function printDocument(page: Page, file: string, doc: CoverDocument, warnings: string[], what: string, timeout: number): Promise<Uint8Array> {
   // The viewport does not change the printed layout, but a screenshot before may have shrunk it.
   await page.setViewport({ width: Math.ceil(doc.width * PX), height: Math.ceil(doc.height * PX), deviceScaleFactor: 1 });
-  await loadDocument(page, file, doc, warnings, what);
+  await loadDocument(page, file, doc, warnings, what, timeout);
   try {
-    return await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: false, outline: false, timeout: 120_000 });
+    return await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: false, outline: false, timeout });
   } catch (e) {
     throw new BookError(`the browser failed while printing the ${what}: ${(e as Error).message.split('\n')[0]}`);
   }
 }
 
-async function screenshotDocument(page: Page, file: string, doc: CoverDocument, warnings: string[]): Promise<Buffer> {
+async function screenshotDocument(page: Page, file: string, doc: CoverDocument, warnings: string[], timeout: number): Promise<Buffer> {
   const width = Math.round(doc.width * PX);
   const height = Math.round(doc.height * PX);
   await page.setViewport({ width, height, deviceScaleFactor: EPUB_COVER.width / width });
-  await loadDocument(page, file, doc, warnings, 'EPUB cover');
+  await loadDocument(page, file, doc, warnings, 'EPUB cover', timeout);
   const png = await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width, height }, captureBeyondViewport: false });
   return Buffer.from(png);
 }

@@ -54,8 +54,8 @@ export interface PrintCoverGeometry {
   spineTextWidth: number;
 }
 
-/** Four decimals: 1e-4 in is 0.007 pt, far below what a printer can see, and keeps 300 × 0.002252 exact. */
-const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
+/** Six decimals (a millionth of an inch) hide floating-point noise and change nothing printable. */
+const clean = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 export function trimOf(print: BookConfig['print']): { width: number; height: number } {
   const trim = typeof print.trim === 'string' ? TRIM_SIZES[print.trim] : print.trim;
@@ -63,7 +63,7 @@ export function trimOf(print: BookConfig['print']): { width: number; height: num
 }
 
 export function spineWidth(service: 'kdp' | 'lulu', paper: 'white' | 'cream', pageCount: number): number {
-  return round4(service === 'lulu' ? pageCount / LULU_PPI + LULU_EXTRA : pageCount * KDP_CALIPER[paper]);
+  return clean(service === 'lulu' ? pageCount / LULU_PPI + LULU_EXTRA : pageCount * KDP_CALIPER[paper]);
 }
 
 export function printCoverGeometry(print: BookConfig['print'], pageCount: number): PrintCoverGeometry {
@@ -72,14 +72,14 @@ export function printCoverGeometry(print: BookConfig['print'], pageCount: number
   const trim = trimOf(print);
   const bleed = COVER_BLEED;
   const spine = spineWidth(service, paper, pageCount);
-  const widthIn = round4(bleed + trim.width + spine + trim.width + bleed);
-  const heightIn = round4(trim.height + 2 * bleed);
+  const widthIn = clean(bleed + trim.width + spine + trim.width + bleed);
+  const heightIn = clean(trim.height + 2 * bleed);
   const back: Rect = { x: bleed, y: bleed, width: trim.width, height: trim.height };
-  const spineRect: Rect = { x: round4(bleed + trim.width), y: bleed, width: spine, height: trim.height };
-  const front: Rect = { x: round4(bleed + trim.width + spine), y: bleed, width: trim.width, height: trim.height };
+  const spineRect: Rect = { x: clean(bleed + trim.width), y: bleed, width: spine, height: trim.height };
+  const front: Rect = { x: clean(bleed + trim.width + spine), y: bleed, width: trim.width, height: trim.height };
   const barcode: Rect = {
-    x: round4(spineRect.x - BARCODE.fromSpine - BARCODE.width),
-    y: round4(bleed + trim.height - BARCODE.fromTrim - BARCODE.height),
+    x: clean(spineRect.x - BARCODE.fromSpine - BARCODE.width),
+    y: clean(bleed + trim.height - BARCODE.fromTrim - BARCODE.height),
     width: BARCODE.width,
     height: BARCODE.height,
   };
@@ -94,9 +94,9 @@ export function printCoverGeometry(print: BookConfig['print'], pageCount: number
     back,
     spineRect,
     front,
-    trimBox: { x: bleed, y: bleed, width: round4(widthIn - 2 * bleed), height: trim.height },
+    trimBox: { x: bleed, y: bleed, width: clean(widthIn - 2 * bleed), height: trim.height },
     barcode,
     safe: COVER_SAFE,
-    spineTextWidth: Math.max(0, round4(spine - 2 * SPINE_FOLD_CLEARANCE)),
+    spineTextWidth: Math.max(0, clean(spine - 2 * SPINE_FOLD_CLEARANCE)),
   };
 }

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { BookError } from '../errors.ts';
 
 export interface CoverImage {
@@ -25,7 +25,7 @@ export async function loadCoverImage(bookDir: string, rel: string): Promise<Cove
   const abs = path.resolve(bookDir, rel);
   if (path.relative(bookDir, abs).startsWith('..')) throw new BookError(`cover.image: ${rel} leaves the book folder`, where);
   if (!existsSync(abs)) throw new BookError(`cover.image: there is no file ${rel} in the book folder`, where);
-  let meta: sharp.Metadata;
+  let meta: Metadata;
   try {
     meta = await sharp(abs).metadata();
   } catch (e) {
