@@ -13,14 +13,15 @@ import { inspectImages } from './model/inspect-images.ts';
 import { loadTemplates, type Templates } from './render/templates.ts';
 import { ensureBrowser, launchBrowser, type Log } from './pdf/browser.ts';
 import { layOutBook } from './pdf/layout.ts';
-import { assemblePdfs } from './pdf/assemble.ts';
+import { assemblePdfs, type AssembledPdfs } from './pdf/assemble.ts';
+import { renderCovers, type Covers } from './cover/covers.ts';
 import { buildEpubPackage } from './epub/package.ts';
 import { writeEpubZip } from './epub/zip.ts';
 import { OutputSet } from './output/atomic.ts';
 import { buildDate } from './reproducible.ts';
 import { BookError } from './errors.ts';
 
-export const FORMATS = ['pdf', 'epub', 'print'] as const;
+export const FORMATS = ['pdf', 'epub', 'print', 'cover'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface BuildOptions {
@@ -34,13 +35,20 @@ export interface BuildResult {
   book: Book;
   files: { format: Format; path: string; bytes: number }[];
   printPageCount: number | undefined;
+  /** The print cover's numbers, to check against the print service's calculator. */
+  cover: { spineWidthIn: number; spineText: boolean; widthIn: number; heightIn: number; paper: string; service: string } | undefined;
   warnings: string[];
   /** Milliseconds per stage. */
   timings: Record<string, number>;
 }
 
-export const outputName = (slug: string, format: Format): string =>
-  format === 'pdf' ? `${slug}.pdf` : format === 'epub' ? `${slug}.epub` : `${slug}-print.pdf`;
+const OUTPUT_NAMES: Record<Format, (slug: string) => string> = {
+  pdf: (slug) => `${slug}.pdf`,
+  epub: (slug) => `${slug}.epub`,
+  print: (slug) => `${slug}-print.pdf`,
+  cover: (slug) => `${slug}-cover.pdf`,
+};
+export const outputName = (slug: string, format: Format): string => OUTPUT_NAMES[format](slug);
 
 export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   const log = options.log ?? (() => undefined);
@@ -68,25 +76,30 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   const warnings = [...book.warnings];
   let printPageCount: number | undefined;
 
+  let cover: BuildResult['cover'];
+
   try {
-    const epub = wants('epub')
-      ? timed('epub', async () => {
-          const pkg = await buildEpubPackage(book, templates, date);
-          await writeEpubZip(pkg, outputs.reserve(outputName(slug, 'epub')), date);
-        })
-      : Promise.resolve();
-    const pdfs =
-      wants('pdf') || wants('print')
-        ? renderPdfs(book, templates, date, log, timed).then(async (result) => {
-            printPageCount = result.printPageCount;
-            warnings.push(...result.warnings);
-            if (wants('pdf')) await outputs.write(outputName(slug, 'pdf'), result.screen);
-            if (wants('print')) await outputs.write(outputName(slug, 'print'), result.print);
-          })
-        : Promise.resolve();
-    const settled = await Promise.allSettled([epub, pdfs]);
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
+    const rendered = await renderWithBrowser(book, templates, date, options.formats, log, timed);
+    warnings.push(...rendered.warnings);
+    printPageCount = rendered.pdfs?.printPageCount;
+    const { covers } = rendered;
+    cover = {
+      spineWidthIn: covers.spine.widthIn,
+      spineText: covers.spine.text,
+      widthIn: covers.size.widthIn,
+      heightIn: covers.size.heightIn,
+      paper: covers.spine.paper,
+      service: covers.spine.service,
+    };
+    if (wants('pdf')) await outputs.write(outputName(slug, 'pdf'), rendered.pdfs!.screen);
+    if (wants('print')) await outputs.write(outputName(slug, 'print'), rendered.pdfs!.print);
+    if (wants('cover')) await outputs.write(outputName(slug, 'cover'), covers.printPdf);
+    if (wants('epub')) {
+      await timed('epub', async () => {
+        const pkg = await buildEpubPackage(book, templates, date, covers.epubJpeg);
+        await writeEpubZip(pkg, outputs.reserve(outputName(slug, 'epub')), date);
+      });
+    }
     const written = await outputs.commit().catch((e: Error) => {
       throw new BookError(`cannot put the outputs in place: ${e.message}`);
     });
@@ -97,30 +110,54 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
         bytes: (await stat(file)).size,
       })),
     );
-    return { book, files, printPageCount, warnings, timings };
+    return { book, files, printPageCount, cover, warnings, timings };
   } catch (e) {
     await outputs.discard();
     throw e;
   }
 }
 
-async function renderPdfs(
+interface Rendered {
+  pdfs: AssembledPdfs | undefined;
+  covers: Covers;
+  warnings: string[];
+}
+
+/**
+ * Everything that needs the browser, in one browser: the print layout (when a PDF or the cover
+ * is wanted: the spine needs the real page count), then the covers, then the two PDFs.
+ */
+async function renderWithBrowser(
   book: Book,
   templates: Templates,
   date: Date,
+  formats: readonly Format[],
   log: Log,
   timed: <T>(stage: string, run: () => Promise<T> | T) => Promise<T>,
-): Promise<Awaited<ReturnType<typeof assemblePdfs>>> {
+): Promise<Rendered> {
   const executable = ensureBrowser(log);
   const browser = await timed('browser', () => launchBrowser(executable));
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'ebook-layout-'));
   try {
-    const layout = await timed('layout', () => layOutBook({ book, templates, browser, workDir }));
-    const pdfs = await timed('assemble', () => assemblePdfs(book, layout, date));
-    pdfs.warnings.push(...layout.refused.map((r) => `the page tried to load ${r}; refused (only files inside the book may load)`));
-    return pdfs;
+    const needsLayout = formats.some((f) => f === 'pdf' || f === 'print' || f === 'cover');
+    const layout = needsLayout ? await timed('layout', () => layOutBook({ book, templates, browser, workDir })) : undefined;
+    const warnings = (layout?.refused ?? []).map((r) => `the page tried to load ${r}; refused (only files inside the book may load)`);
+    // The interior's page count rounded up to even, as assembly does; an EPUB-only build has no
+    // interior, and its cover does not depend on the count.
+    const printPageCount = layout ? layout.totalPages + (layout.totalPages % 2) : MIN_PRINT_PAGES;
+    const covers = await timed('cover', () => renderCovers({ book, templates, browser, workDir, printPageCount, date }));
+    warnings.push(...covers.warnings);
+    let pdfs: AssembledPdfs | undefined;
+    if (layout && formats.some((f) => f === 'pdf' || f === 'print')) {
+      pdfs = await timed('assemble', () => assemblePdfs(book, layout, covers.frontPdf, date));
+      warnings.push(...pdfs.warnings);
+    }
+    return { pdfs, covers, warnings };
   } finally {
     await browser.close().catch(() => undefined);
     if (!process.env.EBOOK_KEEP_WORK) await rm(workDir, { recursive: true, force: true });
   }
 }
+
+/** KDP's and Lulu's smallest paperback. */
+const MIN_PRINT_PAGES = 24;

@@ -37,6 +37,13 @@ async function main(): Promise<number> {
   for (const w of result.warnings) console.error(`warning: ${w}`);
   for (const f of result.files) console.log(`${path.relative(process.cwd(), f.path) || f.path}  ${(f.bytes / 1024).toFixed(0)} KiB`);
   if (result.printPageCount !== undefined) console.log(`print interior: ${result.printPageCount} pages`);
+  if (result.cover && result.files.some((f) => f.format === 'cover')) {
+    const c = result.cover;
+    console.log(
+      `print cover: ${c.widthIn.toFixed(4)} × ${c.heightIn.toFixed(4)} in with bleed; spine ${c.spineWidthIn.toFixed(4)} in ` +
+        `(${c.service.toUpperCase()}, ${c.paper} paper, ${result.printPageCount} pages)${c.spineText ? '' : '; too thin for spine text'}`,
+    );
+  }
   console.log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return 0;
 }

@@ -16,10 +16,10 @@ describe('reproducible outputs', () => {
     for (const name of ['first', 'second']) {
       const dir = path.join(scratch, name, 'book');
       cpSync(FIXTURE_BOOK, dir, { recursive: true });
-      builds.push(await buildBook({ bookDir: dir, outDir: path.join(dir, 'out'), formats: ['pdf', 'epub', 'print'] }));
+      builds.push(await buildBook({ bookDir: dir, outDir: path.join(dir, 'out'), formats: ['pdf', 'epub', 'print', 'cover'] }));
     }
     const [a, b] = builds;
-    for (const format of ['pdf', 'epub', 'print'] as const) {
+    for (const format of ['pdf', 'epub', 'print', 'cover'] as const) {
       const name = outputName(a!.book.config.slug, format);
       const bytesA = readFileSync(path.join(scratch, 'first', 'book', 'out', name));
       const bytesB = readFileSync(path.join(scratch, 'second', 'book', 'out', name));
@@ -29,6 +29,6 @@ describe('reproducible outputs', () => {
       expect(bytesA.includes(Buffer.from(scratch)), name).toBe(false);
       expect(bytesA.includes(Buffer.from("file:")), name).toBe(false);
     }
-    expect(b!.files.length).toBe(3);
+    expect(b!.files.length).toBe(4);
   });
 });

@@ -3,7 +3,7 @@
  * white, with the human-readable digits drawn as paths (no font to embed).
  */
 import bwipjs from 'bwip-js';
-import { normalizeIsbn13 } from './settings.ts';
+import { normalizeIsbn13 } from '../config/schema.ts';
 
 export interface IsbnBarcode {
   /** The ISBN as book.yaml writes it, for the "ISBN …" line above the bars. */

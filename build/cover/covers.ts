@@ -24,7 +24,7 @@ import { buildDate } from '../reproducible.ts';
 import { BUILDER_ROOT } from '../paths.ts';
 import { browserTimeoutMs } from '../pdf/browser.ts';
 import { printCoverGeometry, SPINE_FOLD_CLEARANCE, type PrintCoverGeometry, type Rect } from './geometry.ts';
-import { parseCoverSettings, type CoverSettings } from './settings.ts';
+import type { CoverSettings } from './settings.ts';
 import { isbnBarcode } from './barcode.ts';
 import { loadCoverImage, ppiWarning, type CoverImage } from './image.ts';
 
@@ -65,8 +65,7 @@ type Mode = 'front' | 'epub' | 'wrap';
 
 export async function renderCovers(input: CoverInput): Promise<Covers> {
   const { book, templates, browser, workDir, printPageCount } = input;
-  // Until the lead merges coverField into bookConfigSchema, the settings are parsed here.
-  const settings = parseCoverSettings((book.config as { cover?: unknown }).cover);
+  const settings = book.config.cover;
   const geometry = printCoverGeometry(book.config.print, printPageCount);
   const warnings: string[] = [];
   const image = settings.image ? await loadCoverImage(book.bookDir, settings.image) : undefined;

@@ -35,7 +35,8 @@ const EPUB_TYPES: Record<string, string> = {
   about: 'appendix',
 };
 
-export async function buildEpubPackage(book: Book, templates: Templates, modified: Date): Promise<EpubPackage> {
+/** `coverJpeg`: the cover image (see build/cover), shown on its own page first and marked as the cover. */
+export async function buildEpubPackage(book: Book, templates: Templates, modified: Date, coverJpeg?: Buffer): Promise<EpubPackage> {
   const lang = book.config.language;
   const labels = labelsFor(lang);
   const data = bookData(book);
@@ -70,6 +71,12 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
       spine: { linear: true },
     });
   };
+  if (coverJpeg) {
+    files.push({ href: 'images/cover.jpg', id: 'cover-image', mediaType: 'image/jpeg', data: coverJpeg, properties: 'cover-image' });
+    const alt = `Cover: ${book.config.title}${book.config.subtitle ? `, ${book.config.subtitle}` : ''}, by ${data.authorNames.join(', ')}`;
+    page('text/cover.xhtml', 'cover', 'cover', 'cover', labels.cover, { cover: { href: '../images/cover.jpg', alt } });
+    homeOf.set('cover', 'text/cover.xhtml');
+  }
   page('text/title-page.xhtml', 'title-page', 'frontmatter', 'title-page', book.config.title);
   page('text/copyright.xhtml', 'copyright', 'frontmatter', 'copyright', 'Copyright');
 
@@ -93,6 +100,7 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
       stylesheet: 'css/book.css',
       toc: tocEntries,
       landmarks: [
+        ...(coverJpeg ? [{ type: 'cover', href: 'text/cover.xhtml', title: labels.cover }] : []),
         { type: 'toc', href: 'nav.xhtml#toc', title: labels.contents },
         { type: 'bodymatter', href: hrefTo(firstBody.id, 'nav.xhtml'), title: firstBody.title },
       ],
@@ -145,6 +153,7 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
       'This publication has a structured table of contents and headings, notes linked both ways, and a logical reading order.' +
       (images.length > 0 ? ' Every image has a text alternative.' : ' It contains no images.'),
     certifiedBy: data.publisher ?? data.authorNames.join(', '),
+    coverId: coverJpeg ? 'cover-image' : undefined,
     manifest: files.map((f) => ({ id: f.id, href: f.href, mediaType: f.mediaType, properties: f.properties })),
     spine: files.filter((f) => f.spine).map((f) => ({ idref: f.id, linear: f.spine!.linear })),
   });

@@ -39,13 +39,15 @@ interface Target {
   y: number | undefined;
 }
 
-export async function assemblePdfs(book: Book, layout: Layout, date: Date): Promise<AssembledPdfs> {
+/** `frontCover` is a one-page PDF at trim size that opens the screen PDF. */
+export async function assemblePdfs(book: Book, layout: Layout, frontCover: Uint8Array, date: Date): Promise<AssembledPdfs> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const width = layout.geometry.width * PT;
   const height = layout.geometry.height * PT;
   const warnings: string[] = [];
 
-  const [coverPage] = await doc.copyPages(layout.cover, [0]);
+  const cover = await PDFDocument.load(frontCover, { updateMetadata: false });
+  const [coverPage] = await doc.copyPages(cover, [0]);
   doc.addPage(coverPage!);
 
   const targets = new Map<string, Target>();

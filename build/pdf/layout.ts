@@ -39,8 +39,6 @@ export interface Layout {
   placements: PartPlacement[];
   totalPages: number;
   geometry: PageGeometry;
-  /** The screen PDF's cover page, laid out like the parts. */
-  cover: PDFDocument;
   /** Requests the page tried to make and was refused (network, files outside the book). */
   refused: string[];
 }
@@ -128,14 +126,9 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printer: P
     for (const i of moved) await layOut(i);
   }
 
-  const coverFile = path.join(workDir, '00-cover.html');
-  const coverPart: PrintPart = { key: '00-cover', role: 'cover', section: undefined, title: 'Cover', folioStyle: 'roman', showFolios: false, recto: true, outline: [], ids: ['cover'] };
-  await writeFile(coverFile, renderer.render({ part: coverPart, folios: ['i'], contents: [], stylesheet, href: (id) => `#${id}` }));
-  const cover = await PDFDocument.load(await printer.print(coverFile, 'the cover'), { updateMetadata: false });
-
   const done = laidOut as LaidOutPart[];
   const { placements, totalPages } = placeParts(parts, counts());
-  return { parts: done, placements, totalPages, geometry: renderer.geometry, cover, refused: [...printer.refused] };
+  return { parts: done, placements, totalPages, geometry: renderer.geometry, refused: [...printer.refused] };
 }
 
 function textLength(part: PrintPart): number {

@@ -12,7 +12,7 @@ import { hyphenatorFor } from './hyphenate.ts';
 import { fontStackFor, fontFamilyValue, fontFaceCss, isCjkLanguage } from '../fonts.ts';
 import { pageGeometry, type PageGeometry } from './page-geometry.ts';
 
-export type PartRole = 'cover' | 'half-title' | 'title-page' | 'copyright' | 'contents' | 'section' | 'notes';
+export type PartRole = 'half-title' | 'title-page' | 'copyright' | 'contents' | 'section' | 'notes';
 export type FolioStyle = 'roman' | 'arabic';
 
 export interface OutlineEntry {

@@ -12,7 +12,7 @@ export default async function setup(): Promise<void> {
   process.env.SOURCE_DATE_EPOCH ??= '1700000000';
   await rm(OUT, { recursive: true, force: true });
   ensureJavaEpubcheck();
-  const formats = ['pdf', 'epub', 'print'] as const;
+  const formats = ['pdf', 'epub', 'print', 'cover'] as const;
   await buildBook({ bookDir: FIXTURE_BOOK, outDir: FIXTURE_OUT, formats });
   await buildBook({ bookDir: ROOT, outDir: REPO_OUT, formats });
 }
