@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readZip, text } from './helpers/epub.ts';
 import { epubcheckTs, javaEpubcheck } from './helpers/epubcheck.ts';
+import { runAce } from './helpers/ace.ts';
 import { FIXTURE_OUT, FIXTURE_SLUG, REPO_OUT, REPO_SLUG } from './helpers/paths.ts';
 
 const books = [
@@ -70,5 +71,40 @@ describe('EPUB images', () => {
     expect(entries.some((e) => e.name === 'EPUB/images/lamp.png')).toBe(true);
     const doc = text(entries, 'EPUB/text/the-lamp.xhtml');
     expect(doc).toContain('<img src="../images/lamp.png" alt="A drawing of a lighthouse lamp with its lens" />');
+  });
+});
+
+describe.each(books)('accessibility of the $name EPUB', ({ file }) => {
+  it('has no violation under DAISY Ace', () => {
+    const result = runAce(file);
+    expect(result.violations, JSON.stringify(result.violations, null, 1)).toEqual([]);
+    expect(result.outcome).toBe('pass');
+  });
+
+  it('declares its accessibility metadata', async () => {
+    const opf = text(await readZip(file), 'EPUB/package.opf');
+    for (const property of ['schema:accessMode', 'schema:accessModeSufficient', 'schema:accessibilityFeature', 'schema:accessibilityHazard', 'schema:accessibilitySummary']) {
+      expect(opf).toContain(`property="${property}"`);
+    }
+    expect(opf).toContain('<meta property="dcterms:conformsTo">EPUB Accessibility 1.1 - WCAG 2.2 Level AA</meta>');
+  });
+});
+
+describe.each(books)('cover of the $name EPUB', ({ file }) => {
+  it('is a 1563 × 2500 JPEG declared as the cover image, shown on the first page of the spine', async () => {
+    const entries = await readZip(file);
+    const opf = text(entries, 'EPUB/package.opf');
+    expect(opf).toMatch(/<item id="cover-image" href="images\/cover\.jpg" media-type="image\/jpeg" properties="cover-image"\/>/);
+    const { default: sharp } = await import('sharp');
+    const meta = await sharp(entries.find((e) => e.name === 'EPUB/images/cover.jpg')!.data).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 1563, 2500]);
+    expect(opf.indexOf('<itemref idref="cover"')).toBeGreaterThan(0);
+    expect(opf.indexOf('<itemref idref="cover"')).toBeLessThan(opf.indexOf('<itemref idref="title-page"'));
+    expect(text(entries, 'EPUB/text/cover.xhtml')).toContain('<img src="../images/cover.jpg" alt="Cover: ');
+  });
+
+  it('is small: under 1 MB with everything in it', async () => {
+    const { statSync } = await import('node:fs');
+    expect(statSync(file).size).toBeLessThan(1024 * 1024);
   });
 });
