@@ -10,6 +10,7 @@ import { labelsFor } from '../render/labels.ts';
 import { isCjkLanguage } from '../fonts.ts';
 import { resolveAsset } from '../assets.ts';
 import { prepareEpubImage } from './images.ts';
+import { epubFonts } from './fonts.ts';
 
 export interface EpubFile {
   /** Path inside the EPUB/ folder of the container. */
@@ -61,7 +62,9 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
     html.replace(/href="#([^"]+)"/g, (_, id: string) => `href="${hrefTo(decodeURIComponent(id), fromDoc)}"`).replace(/src="images\//g, 'src="../images/');
 
   const files: EpubFile[] = [];
-  const common = { lang, labels, book: data, cjk, stylesheet: '../css/book.css' };
+  // Latin-script books carry their typeface (subset below, once the text is known).
+  const embedFonts = !cjk;
+  const common = { lang, labels, book: data, cjk, stylesheet: '../css/book.css', fontStylesheet: embedFonts ? '../css/fonts.css' : undefined };
   const page = (href: string, id: string, division: string, role: string, title: string, extra: object = {}): void => {
     files.push({
       href,
@@ -98,6 +101,7 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
     data: templates.render('epub/nav.xhtml', {
       ...common,
       stylesheet: 'css/book.css',
+      fontStylesheet: embedFonts ? 'css/fonts.css' : undefined,
       toc: tocEntries,
       landmarks: [
         ...(coverJpeg ? [{ type: 'cover', href: 'text/cover.xhtml', title: labels.cover }] : []),
@@ -142,6 +146,12 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
     mediaType: 'text/css',
     data: await readFile(resolveAsset(book.bookDir, 'css/epub.css')),
   });
+  if (embedFonts) {
+    const text = files.map((f) => (typeof f.data === 'string' ? f.data.replace(/<[^>]+>/g, '') : '')).join('');
+    const fonts = await epubFonts(lang, text);
+    fonts.forEach((font, k) => files.push({ href: font.href, id: `font-${k + 1}`, mediaType: 'font/ttf', data: font.data }));
+    files.push({ href: 'css/fonts.css', id: 'fonts-css', mediaType: 'text/css', data: templates.render('epub/fonts.css', { fonts }) });
+  }
   const images = await Promise.all(book.images.map((asset) => prepareEpubImage(asset)));
   images.forEach((image, k) => files.push({ href: image.href, id: `image-${k + 1}`, mediaType: image.mediaType, data: image.data }));
 
