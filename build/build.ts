@@ -12,7 +12,8 @@ import type { Book } from './model/book.ts';
 import { inspectImages } from './model/inspect-images.ts';
 import { loadTemplates, type Templates } from './render/templates.ts';
 import { ensureBrowser, launchBrowser, type Log } from './pdf/browser.ts';
-import { layOutBook } from './pdf/layout.ts';
+import { layOutBook, type PageBreak } from './pdf/layout.ts';
+import { normalizeIsbn13 } from './config/schema.ts';
 import { assemblePdfs, type AssembledPdfs } from './pdf/assemble.ts';
 import { renderCovers, type Covers } from './cover/covers.ts';
 import { buildEpubPackage } from './epub/package.ts';
@@ -96,7 +97,12 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
     if (wants('cover')) await outputs.write(outputName(slug, 'cover'), covers.printPdf);
     if (wants('epub')) {
       await timed('epub', async () => {
-        const pkg = await buildEpubPackage(book, templates, date, covers.epubJpeg);
+        const isbn = book.config.cover.isbn ? normalizeIsbn13(book.config.cover.isbn) : undefined;
+        const pkg = await buildEpubPackage(book, templates, date, {
+          coverJpeg: covers.epubJpeg,
+          pageBreaks: rendered.pageBreaks,
+          printSource: isbn ? `urn:isbn:${isbn}` : undefined,
+        });
         await writeEpubZip(pkg, outputs.reserve(outputName(slug, 'epub')), date);
       });
     }
@@ -119,6 +125,8 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
 
 interface Rendered {
   pdfs: AssembledPdfs | undefined;
+  /** Where the print edition's pages begin; empty when there was no print layout. */
+  pageBreaks: PageBreak[];
   covers: Covers;
   warnings: string[];
 }
@@ -152,7 +160,7 @@ async function renderWithBrowser(
       pdfs = await timed('assemble', () => assemblePdfs(book, layout, covers.frontPdf, date));
       warnings.push(...pdfs.warnings);
     }
-    return { pdfs, covers, warnings };
+    return { pdfs, covers, warnings, pageBreaks: layout?.pageBreaks ?? [] };
   } finally {
     await browser.close().catch(() => undefined);
     if (!process.env.EBOOK_KEEP_WORK) await rm(workDir, { recursive: true, force: true });

@@ -11,6 +11,8 @@ import { isCjkLanguage } from '../fonts.ts';
 import { resolveAsset } from '../assets.ts';
 import { prepareEpubImage } from './images.ts';
 import { epubFonts } from './fonts.ts';
+import { markBlocks } from '../render/blocks.ts';
+import type { PageBreak } from '../pdf/layout.ts';
 
 export interface EpubFile {
   /** Path inside the EPUB/ folder of the container. */
@@ -36,8 +38,17 @@ const EPUB_TYPES: Record<string, string> = {
   about: 'appendix',
 };
 
-/** `coverJpeg`: the cover image (see build/cover), shown on its own page first and marked as the cover. */
-export async function buildEpubPackage(book: Book, templates: Templates, modified: Date, coverJpeg?: Buffer): Promise<EpubPackage> {
+export interface EpubExtras {
+  /** The cover image (see build/cover), shown on its own page first and marked as the cover. */
+  coverJpeg?: Buffer;
+  /** Where the print edition's pages begin (from its layout): page-break markers and a page list. */
+  pageBreaks?: PageBreak[];
+  /** How the print edition is identified in dc:source (its ISBN when known). */
+  printSource?: string;
+}
+
+export async function buildEpubPackage(book: Book, templates: Templates, modified: Date, extras: EpubExtras = {}): Promise<EpubPackage> {
+  const { coverJpeg, pageBreaks = [] } = extras;
   const lang = book.config.language;
   const labels = labelsFor(lang);
   const data = bookData(book);
@@ -93,27 +104,22 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
         : [],
   }));
   const firstBody = book.sections.find((s) => s.division === 'body') ?? book.sections[0]!;
-  files.push({
-    href: 'nav.xhtml',
-    id: 'nav',
-    mediaType: XHTML,
-    properties: 'nav',
-    data: templates.render('epub/nav.xhtml', {
-      ...common,
-      stylesheet: 'css/book.css',
-      fontStylesheet: embedFonts ? 'css/fonts.css' : undefined,
-      toc: tocEntries,
-      landmarks: [
-        ...(coverJpeg ? [{ type: 'cover', href: 'text/cover.xhtml', title: labels.cover }] : []),
-        { type: 'toc', href: 'nav.xhtml#toc', title: labels.contents },
-        { type: 'bodymatter', href: hrefTo(firstBody.id, 'nav.xhtml'), title: firstBody.title },
-      ],
-    }),
-    spine: { linear: true },
-  });
+  // The navigation document comes here in the spine; it is written after the sections, which
+  // supply its page list.
+  const nav: EpubFile = { href: 'nav.xhtml', id: 'nav', mediaType: XHTML, properties: 'nav', data: '', spine: { linear: true } };
+  files.push(nav);
 
+  const pageList: { label: string; href: string }[] = [];
   for (const s of book.sections) {
     const doc = docOf(s);
+    const breaks = new Map(pageBreaks.filter((b) => b.sectionId === s.id).map((b) => [b.block, b.label]));
+    const marker = (label: string | undefined): string => {
+      if (label === undefined) return '';
+      pageList.push({ label, href: `${doc}#page-${label}` });
+      return templates.render('epub/pagebreak', { label });
+    };
+    const startMarker = marker(breaks.get(0));
+    const bodyHtml = markBlocks(relink(s.bodyHtml, doc), (n) => marker(breaks.get(n)));
     page(doc, s.id, s.division === 'front' ? 'frontmatter' : s.division === 'back' ? 'backmatter' : 'bodymatter', 'section', s.title, {
       section: {
         id: s.id,
@@ -122,11 +128,26 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
         epubType: EPUB_TYPES[s.kind] ?? s.kind,
         ariaRole: ariaRoleOf(s.kind),
         titleHtml: s.titleHtml,
-        bodyHtml: relink(s.bodyHtml, doc),
+        startMarker,
+        bodyHtml,
         notes: s.notes.map((n) => ({ ...n, backref: n.refIds[0], html: relink(n.html, doc) })),
       },
     });
   }
+
+  nav.data = templates.render('epub/nav.xhtml', {
+    ...common,
+    stylesheet: 'css/book.css',
+    fontStylesheet: embedFonts ? 'css/fonts.css' : undefined,
+    toc: tocEntries,
+    landmarks: [
+      ...(coverJpeg ? [{ type: 'cover', href: 'text/cover.xhtml', title: labels.cover }] : []),
+      { type: 'toc', href: 'nav.xhtml#toc', title: labels.contents },
+      { type: 'bodymatter', href: hrefTo(firstBody.id, 'nav.xhtml'), title: firstBody.title },
+    ],
+    pageList,
+  });
+
 
   let playOrder = 0;
   const ncx = tocEntries.map((e) => ({
@@ -164,6 +185,7 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
       (images.length > 0 ? ' Every image has a text alternative.' : ' It contains no images.'),
     certifiedBy: data.publisher ?? data.authorNames.join(', '),
     coverId: coverJpeg ? 'cover-image' : undefined,
+    pagination: pageList.length > 0 ? { source: extras.printSource ?? `${book.config.identifier}` } : undefined,
     manifest: files.map((f) => ({ id: f.id, href: f.href, mediaType: f.mediaType, properties: f.properties })),
     spine: files.filter((f) => f.spine).map((f) => ({ idref: f.id, linear: f.spine!.linear })),
   });

@@ -41,6 +41,15 @@ export interface Layout {
   geometry: PageGeometry;
   /** Requests the page tried to make and was refused (network, files outside the book). */
   refused: string[];
+  /** Where each printed page of the sections begins, for the EPUB's page list. */
+  pageBreaks: PageBreak[];
+}
+
+/** A printed page that begins at text block `block` of a section (0: at the section's start). */
+export interface PageBreak {
+  sectionId: string;
+  block: number;
+  label: string;
 }
 
 export interface LayoutOptions {
@@ -128,7 +137,7 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printer: P
 
   const done = laidOut as LaidOutPart[];
   const { placements, totalPages } = placeParts(parts, counts());
-  return { parts: done, placements, totalPages, geometry: renderer.geometry, refused: [...printer.refused] };
+  return { parts: done, placements, totalPages, geometry: renderer.geometry, refused: [...printer.refused], pageBreaks: pageBreaks(done, placements) };
 }
 
 function textLength(part: PrintPart): number {
@@ -195,4 +204,22 @@ async function prepareWorkDir(book: Book, workDir: string): Promise<void> {
       if (e.code !== 'EEXIST') throw e;
     });
   }
+}
+
+/** Each page of a section part, mapped to the first text block that starts on it. */
+function pageBreaks(parts: LaidOutPart[], placements: PartPlacement[]): PageBreak[] {
+  const breaks: PageBreak[] = [];
+  parts.forEach(({ part, pageCount, destinations }, i) => {
+    if (!part.section) return;
+    const label = (page: number): string => formatFolio(part.folioStyle, placements[i]!.firstFolio + page);
+    breaks.push({ sectionId: part.section.id, block: 0, label: label(0) });
+    let page = 0;
+    part.blockIds.forEach((id, k) => {
+      const dest = destinations.get(id);
+      if (!dest || dest.page <= page || dest.page >= pageCount) return;
+      page = dest.page;
+      breaks.push({ sectionId: part.section!.id, block: k + 1, label: label(page) });
+    });
+  });
+  return breaks;
 }

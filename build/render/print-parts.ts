@@ -11,6 +11,7 @@ import { labelsFor } from './labels.ts';
 import { hyphenatorFor } from './hyphenate.ts';
 import { fontStackFor, fontFamilyValue, fontFaceCss, isCjkLanguage } from '../fonts.ts';
 import { pageGeometry, type PageGeometry } from './page-geometry.ts';
+import { blockId, countBlocks, markBlocks } from './blocks.ts';
 
 export type PartRole = 'half-title' | 'title-page' | 'copyright' | 'contents' | 'section' | 'notes';
 export type FolioStyle = 'roman' | 'arabic';
@@ -36,6 +37,8 @@ export interface PrintPart {
   outline: OutlineEntry[];
   /** Ids that live in this part, so links from other parts find them. */
   ids: string[];
+  /** Anchors at the start of each text block (see blocks.ts), to learn where pages begin. */
+  blockIds: string[];
 }
 
 export interface ContentsEntry {
@@ -50,8 +53,10 @@ export interface ContentsEntry {
 export function planPrintParts(book: Book): PrintPart[] {
   const labels = labelsFor(book.config.language);
   const parts: PrintPart[] = [];
-  const add = (p: Omit<PrintPart, 'key'>): void => {
-    parts.push({ ...p, key: `${String(parts.length + 1).padStart(2, '0')}-${p.section?.id ?? p.role}` });
+  const add = (p: Omit<PrintPart, 'key' | 'blockIds'>): void => {
+    const blocks = p.section ? countBlocks(p.section.bodyHtml) : 0;
+    const blockIds = Array.from({ length: blocks }, (_, k) => blockId(p.section!.id, k + 1));
+    parts.push({ ...p, blockIds, key: `${String(parts.length + 1).padStart(2, '0')}-${p.section?.id ?? p.role}` });
   };
   const fixed = { section: undefined, folioStyle: 'roman' as const, showFolios: false };
   add({ ...fixed, role: 'half-title', title: book.config.title, recto: true, outline: [], ids: ['half-title'] });
@@ -115,7 +120,8 @@ export function createPrintRenderer(book: Book, templates: Templates, pageCount:
     let entry = cache.get(s);
     if (!entry) {
       const h = hyphenate ?? ((x: string) => x);
-      entry = { bodyHtml: h(s.bodyHtml), notes: new Map(s.notes.map((n) => [n.id, h(n.html)])) };
+      const anchored = markBlocks(s.bodyHtml, (n) => templates.render('print/block-anchor', { id: blockId(s.id, n) }));
+      entry = { bodyHtml: h(anchored), notes: new Map(s.notes.map((n) => [n.id, h(n.html)])) };
       cache.set(s, entry);
     }
     return entry;
@@ -168,7 +174,7 @@ export function createPrintRenderer(book: Book, templates: Templates, pageCount:
         },
         contents: input.contents.map((c) => ({ ...c, href: input.href(c.id) })),
         noteGroups,
-        destinations: part.ids,
+        destinations: [...part.ids, ...part.blockIds],
       };
       // Only the font faces this part's text (and its running heads) need.
       const fontFaces = fontFaceCss(fonts, JSON.stringify(data));
