@@ -9,7 +9,8 @@ import { loadConfig } from './config/load-config.ts';
 import { loadSources } from './sources/load-sources.ts';
 import { buildModel } from './model/build-model.ts';
 import type { Book } from './model/book.ts';
-import { inspectImages } from './model/inspect-images.ts';
+import { inspectImages, type ImageInfo } from './model/inspect-images.ts';
+import { imageResolutionWarnings } from './pdf/image-resolution.ts';
 import { loadTemplates, type Templates } from './render/templates.ts';
 import { ensureBrowser, launchBrowser, type Log } from './pdf/browser.ts';
 import { layOutBook, type PageBreak } from './pdf/layout.ts';
@@ -67,7 +68,7 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   const config = await timed('load', () => loadConfig(path.join(bookDir, 'book.yaml')));
   const sources = await timed('sources', () => loadSources(bookDir));
   const book = await timed('model', () => buildModel(config, bookDir, sources));
-  await timed('images', () => inspectImages(book.images));
+  const images = await timed('images', () => inspectImages(book.images));
   const templates = await timed('templates', () => loadTemplates(bookDir));
   const date = buildDate(bookDir);
   const outputs = new OutputSet(path.resolve(options.outDir));
@@ -80,7 +81,7 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   let cover: BuildResult['cover'];
 
   try {
-    const rendered = await renderWithBrowser(book, templates, date, options.formats, log, timed);
+    const rendered = await renderWithBrowser(book, images, templates, date, options.formats, log, timed);
     warnings.push(...rendered.warnings);
     printPageCount = rendered.pdfs?.printPageCount;
     const { covers } = rendered;
@@ -137,6 +138,7 @@ interface Rendered {
  */
 async function renderWithBrowser(
   book: Book,
+  images: ImageInfo[],
   templates: Templates,
   date: Date,
   formats: readonly Format[],
@@ -150,6 +152,7 @@ async function renderWithBrowser(
     const needsLayout = formats.some((f) => f === 'pdf' || f === 'print' || f === 'cover');
     const layout = needsLayout ? await timed('layout', () => layOutBook({ book, templates, browser, workDir })) : undefined;
     const warnings = (layout?.refused ?? []).map((r) => `the page tried to load ${r}; refused (only files inside the book may load)`);
+    if (layout) warnings.push(...imageResolutionWarnings(images, layout.geometry));
     // The interior's page count rounded up to even, as assembly does; an EPUB-only build has no
     // interior, and its cover does not depend on the count.
     const printPageCount = layout ? layout.totalPages + (layout.totalPages % 2) : MIN_PRINT_PAGES;

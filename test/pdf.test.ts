@@ -142,3 +142,53 @@ describe('screen PDF fonts', () => {
     expect(fonts.filter((f) => !/Literata|NotoSerif/.test(f.name))).toEqual([]);
   });
 });
+
+describe('pages of Try Again', () => {
+  let texts: string[];
+  let labels: string[];
+  let doc: PDFDocumentProxy;
+  beforeAll(async () => {
+    doc = await openPdfjs(path.join(REPO_OUT, `${REPO_SLUG}.pdf`));
+    texts = await pageTexts(doc);
+    labels = (await doc.getPageLabels())!;
+  });
+  const firstLines = (page: number): string => texts[page]!.split('\n').slice(0, 3).join(' ').replace(/\s+/g, '');
+
+  it('runs the book title on versos and the chapter title on rectos, none on an opener, nothing on a blank page', async () => {
+    const chapter = (await outline(doc)).find((i) => i.title.includes('No, No, and No Again'))!;
+    const opener = chapter.page;
+    expect(firstLines(opener + 1), 'verso after the opener').toContain('TRYAGAIN');
+    expect(firstLines(opener + 2), 'recto').toContain('NO,NO,ANDNOAGAIN');
+    expect(firstLines(opener)).not.toContain('TRYAGAIN');
+    // Folios in the outside corner: the verso's first text is its folio, the recto's last on the line.
+    expect(texts[opener + 1]!.trimStart().startsWith(labels[opener + 1]!)).toBe(true);
+    const blanks = texts.map((t, i) => ({ t, i })).filter(({ t, i }) => i > 0 && t.trim() === '');
+    expect(blanks.length).toBeGreaterThan(0);
+    for (const { i } of blanks) expect(Number(labels[i]) % 2 === 0 || /^[ivx]+$/.test(labels[i]!)).toBe(true);
+  });
+
+  it('is hyphenated: words break at line ends', () => {
+    const body = texts.slice(labels.indexOf('1'));
+    const broken = body.join('\n').match(/\p{Ll}-\n\p{Ll}/gu) ?? [];
+    expect(broken.length).toBeGreaterThan(20);
+  });
+});
+
+describe('a book printed through Lulu', () => {
+  it('bleeds on all four edges: TrimBox inside a page grown by 0.125 in everywhere', async () => {
+    const { cpSync, mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { buildBook } = await import('../build/build.ts');
+    const { FIXTURE_BOOK } = await import('./helpers/paths.ts');
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'lulu-')), 'book');
+    cpSync(FIXTURE_BOOK, dir, { recursive: true });
+    const yaml = readFileSync(path.join(dir, 'book.yaml'), 'utf8').replace('service: kdp', 'service: lulu');
+    writeFileSync(path.join(dir, 'book.yaml'), yaml);
+    await buildBook({ bookDir: dir, outDir: path.join(dir, 'out'), formats: ['print'] });
+    const pdf = await pdfLib(path.join(dir, 'out', `${FIXTURE_SLUG}-print.pdf`));
+    for (const page of pdf.getPages()) {
+      expect(box(page, 'MediaBox')).toEqual([0, 0, 378, 594]);
+      expect(box(page, 'TrimBox')).toEqual([9, 9, 369, 585]);
+    }
+  });
+});
