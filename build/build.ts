@@ -85,18 +85,20 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
     warnings.push(...rendered.warnings);
     printPageCount = rendered.pdfs?.printPageCount;
     const { covers } = rendered;
-    cover = {
-      spineWidthIn: covers.spine.widthIn,
-      spineText: covers.spine.text,
-      widthIn: covers.size.widthIn,
-      heightIn: covers.size.heightIn,
-      paper: covers.spine.paper,
-      service: covers.spine.service,
-    };
+    if (covers) {
+      cover = {
+        spineWidthIn: covers.spine.widthIn,
+        spineText: covers.spine.text,
+        widthIn: covers.size.widthIn,
+        heightIn: covers.size.heightIn,
+        paper: covers.spine.paper,
+        service: covers.spine.service,
+      };
+    }
     if (wants('pdf')) await outputs.write(outputName(slug, 'pdf'), rendered.pdfs!.screen);
     if (wants('print')) await outputs.write(outputName(slug, 'print'), rendered.pdfs!.print);
-    if (wants('cover')) await outputs.write(outputName(slug, 'cover'), covers.printPdf);
-    if (wants('epub')) {
+    if (wants('cover')) await outputs.write(outputName(slug, 'cover'), covers!.printPdf);
+    if (wants('epub') && covers) {
       await timed('epub', async () => {
         const isbn = book.config.cover.isbn ? normalizeIsbn13(book.config.cover.isbn) : undefined;
         const pkg = await buildEpubPackage(book, templates, date, {
@@ -128,7 +130,7 @@ interface Rendered {
   pdfs: AssembledPdfs | undefined;
   /** Where the print edition's pages begin; empty when there was no print layout. */
   pageBreaks: PageBreak[];
-  covers: Covers;
+  covers: Covers | undefined;
   warnings: string[];
 }
 
@@ -156,11 +158,14 @@ async function renderWithBrowser(
     // The interior's page count rounded up to even, as assembly does; an EPUB-only build has no
     // interior, and its cover does not depend on the count.
     const printPageCount = layout ? layout.totalPages + (layout.totalPages % 2) : MIN_PRINT_PAGES;
-    const covers = await timed('cover', () => renderCovers({ book, templates, browser, workDir, printPageCount, date }));
-    warnings.push(...covers.warnings);
+    const needsCovers = formats.some((f) => f === 'pdf' || f === 'epub' || f === 'cover');
+    const covers = needsCovers
+      ? await timed('cover', () => renderCovers({ book, templates, browser, workDir, printPageCount, date }))
+      : undefined;
+    warnings.push(...(covers?.warnings ?? []));
     let pdfs: AssembledPdfs | undefined;
     if (layout && formats.some((f) => f === 'pdf' || f === 'print')) {
-      pdfs = await timed('assemble', () => assemblePdfs(book, layout, covers.frontPdf, date));
+      pdfs = await timed('assemble', () => assemblePdfs(book, layout, covers?.frontPdf, date));
       warnings.push(...pdfs.warnings);
     }
     return { pdfs, covers, warnings, pageBreaks: layout?.pageBreaks ?? [] };

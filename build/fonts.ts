@@ -93,13 +93,23 @@ function faceRules(cssFile: string): FaceRule[] {
 export function fontFaceCss(stack: FontFamily[], text: string): string {
   const codePoints = new Set<number>();
   for (const ch of text) codePoints.add(ch.codePointAt(0)!);
-  const used = [...codePoints];
+  const used = Int32Array.from(codePoints).sort();
+  /** Whether any used code point lies in [a, b]: binary search for the first one ≥ a. */
+  const usedIn = ([a, b]: [number, number]): boolean => {
+    let lo = 0;
+    let hi = used.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (used[mid]! < a) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < used.length && used[lo]! <= b;
+  };
   const out: string[] = [];
   for (const font of stack) {
     for (const file of fontCssFiles(font)) {
       for (const rule of faceRules(file)) {
-        const needed = rule.ranges.length === 0 || used.some((cp) => rule.ranges.some(([a, b]) => cp >= a && cp <= b));
-        if (needed) out.push(rule.css);
+        if (rule.ranges.length === 0 || rule.ranges.some(usedIn)) out.push(rule.css);
       }
     }
   }

@@ -39,16 +39,20 @@ interface Target {
   y: number | undefined;
 }
 
-/** `frontCover` is a one-page PDF at trim size that opens the screen PDF. */
-export async function assemblePdfs(book: Book, layout: Layout, frontCover: Uint8Array, date: Date): Promise<AssembledPdfs> {
+/** `frontCover` is a one-page PDF at trim size that opens the screen PDF (a blank page without one). */
+export async function assemblePdfs(book: Book, layout: Layout, frontCover: Uint8Array | undefined, date: Date): Promise<AssembledPdfs> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const width = layout.geometry.width * PT;
   const height = layout.geometry.height * PT;
   const warnings: string[] = [];
 
-  const cover = await PDFDocument.load(frontCover, { updateMetadata: false });
-  const [coverPage] = await doc.copyPages(cover, [0]);
-  doc.addPage(coverPage!);
+  if (frontCover) {
+    const cover = await PDFDocument.load(frontCover, { updateMetadata: false });
+    const [coverPage] = await doc.copyPages(cover, [0]);
+    doc.addPage(coverPage!);
+  } else {
+    doc.addPage([width, height]); // a print-only build: the screen PDF is not kept
+  }
 
   const targets = new Map<string, Target>();
   const partStarts: PDFRef[] = [];

@@ -67,11 +67,14 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
   await prepareWorkDir(book, workDir);
   // The page may load the work folder (part documents, linked images), the book folder, and the
   // builder's own templates, assets and fonts; nothing else, and never the network.
-  const printer = new PartPrinter(browser, [workDir, book.bookDir, BUILDER_ROOT], options.timeoutMs ?? browserTimeoutMs());
+  // Two tabs: one loads the next part while the other prints (about 1.5 times faster on two cores).
+  const roots = [workDir, book.bookDir, BUILDER_ROOT];
+  const timeout = options.timeoutMs ?? browserTimeoutMs();
+  const printers = [new PartPrinter(browser, roots, timeout), new PartPrinter(browser, roots, timeout)];
   try {
     let estimate = 0;
     for (let pass = 0; pass < 3; pass++) {
-      const layout = await layOutOnce(options, parts, printer, estimate);
+      const layout = await layOutOnce(options, parts, printers, estimate);
       const again = createPrintRenderer(book, templates, layout.totalPages).geometry;
       // The gutter depends on the final page count: lay out again only when a step is crossed.
       if (again.inside === layout.geometry.inside) return layout;
@@ -79,11 +82,11 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
     }
     throw new BookError('the page count keeps changing the gutter; lay-out did not settle');
   } finally {
-    await printer.close();
+    await Promise.all(printers.map((p) => p.close()));
   }
 }
 
-async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printer: PartPrinter, pageEstimate: number): Promise<Layout> {
+async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printers: PartPrinter[], pageEstimate: number): Promise<Layout> {
   const { book, templates, workDir } = options;
   const renderer = createPrintRenderer(book, templates, pageEstimate);
   const partOfId = new Map<string, PrintPart>();
@@ -93,51 +96,68 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printer: P
   const laidOut: (LaidOutPart | undefined)[] = parts.map(() => undefined);
   const counts = (): (number | undefined)[] => laidOut.map((l) => l?.pageCount);
 
-  const layOut = async (index: number): Promise<void> => {
+  /** Writes part `index`'s document (its folios left for print time) and loads it in `printer`. */
+  const load = async (index: number, printer: PartPrinter): Promise<void> => {
     const part = parts[index]!;
-    const placement = placeParts(parts, counts()).placements[index]!;
-    const contents = part.role === 'contents' ? contentsEntries(book, parts, laidOut) : [];
+    const html = renderer.render({
+      part,
+      folios: [],
+      contents: part.role === 'contents' ? contentsEntries(book, parts, laidOut) : [],
+      stylesheet,
+      href: (id) => {
+        const home = partOfId.get(id);
+        return !home || home === part ? `#${id}` : `${home.key}.html#${id}`;
+      },
+    });
+    const file = path.join(workDir, `${part.key}.html`);
+    await writeFile(file, html);
+    await printer.load(file, part.section?.sourcePath ?? `the ${part.role} page`);
+  };
+
+  /** Prints the loaded part `index` with its folios, now that the parts before it are counted. */
+  const print = async (index: number, printer: PartPrinter): Promise<void> => {
+    const part = parts[index]!;
+    const { firstFolio } = placeParts(parts, counts()).placements[index]!;
     let folioCount = Math.max(40, (laidOut[index]?.pageCount ?? 0) + 10, Math.ceil(textLength(part) / 700));
     for (;;) {
-      const folios = Array.from({ length: folioCount }, (_, k) => formatFolio(part.folioStyle, placement.firstFolio + k));
-      const html = renderer.render({
-        part,
-        folios,
-        contents,
-        stylesheet,
-        href: (id) => {
-          const home = partOfId.get(id);
-          return !home || home === part ? `#${id}` : `${home.key}.html#${id}`;
-        },
-      });
-      const file = path.join(workDir, `${part.key}.html`);
-      await writeFile(file, html);
-      const bytes = await printer.print(file, part.section?.sourcePath ?? `the ${part.role} page`);
+      const folios = Array.from({ length: folioCount }, (_, k) => formatFolio(part.folioStyle, firstFolio + k));
+      const bytes = await printer.print(templates.render('print/folio-style', { folios }));
       const doc = await PDFDocument.load(bytes, { updateMetadata: false });
       const pageCount = doc.getPageCount();
       if (pageCount <= folioCount) {
         laidOut[index] = { part, doc, pageCount, destinations: readDestinations(doc) };
         return;
       }
-      folioCount = pageCount + 10; // more pages than folios prepared: prepare enough, lay out again
+      folioCount = pageCount + 10; // more pages than folios prepared: prepare enough, print again
     }
   };
 
-  const contentsIndex = parts.findIndex((p) => p.role === 'contents');
-  for (let i = 0; i < parts.length; i++) await layOut(i);
+  // Part i prints in one tab while part i + 1 loads in the other.
+  let loading = load(0, printers[0]!);
+  for (let i = 0; i < parts.length; i++) {
+    await loading;
+    if (i + 1 < parts.length) loading = load(i + 1, printers[(i + 1) % 2]!);
+    await print(i, printers[i % 2]!);
+  }
   // The contents now knows every page; if its own length changes, the front matter after it moves.
+  const contentsIndex = parts.findIndex((p) => p.role === 'contents');
+  const again = async (index: number): Promise<void> => {
+    await load(index, printers[0]!);
+    await print(index, printers[0]!);
+  };
   for (let round = 0; round < 3 && contentsIndex >= 0; round++) {
     const before = placeParts(parts, counts()).placements;
-    await layOut(contentsIndex);
+    await again(contentsIndex);
     const after = placeParts(parts, counts()).placements;
     const moved = parts.map((_, i) => i).filter((i) => i > contentsIndex && after[i]!.firstFolio !== before[i]!.firstFolio && parts[i]!.folioStyle === 'roman');
     if (moved.length === 0) break;
-    for (const i of moved) await layOut(i);
+    for (const i of moved) await again(i);
   }
 
   const done = laidOut as LaidOutPart[];
   const { placements, totalPages } = placeParts(parts, counts());
-  return { parts: done, placements, totalPages, geometry: renderer.geometry, refused: [...printer.refused], pageBreaks: pageBreaks(done, placements) };
+  const refused = [...new Set(printers.flatMap((p) => [...p.refused]))];
+  return { parts: done, placements, totalPages, geometry: renderer.geometry, refused, pageBreaks: pageBreaks(done, placements) };
 }
 
 function textLength(part: PrintPart): number {

@@ -1,7 +1,8 @@
 /**
- * Prints HTML files to PDF in one browser tab, guarded: every request is checked (only files
- * inside the allowed folders load; the network and the rest of the disk are refused and
- * reported), each print has a time limit, and a crashed tab is replaced and the print retried once.
+ * Loads HTML files and prints them to PDF in one browser tab, guarded: every request is checked
+ * (only files inside the allowed folders load; the network and the rest of the disk are refused
+ * and reported), each step has a time limit, and a crashed tab is replaced and the step retried
+ * once. Loading and printing are separate steps so that one tab can load while another prints.
  */
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
@@ -27,18 +28,34 @@ export class PartPrinter {
     });
   }
 
-  /** Prints `file`; `what` names it in messages ("chapters/01-intro.md"). */
-  async print(file: string, what: string): Promise<Uint8Array> {
+  private loaded: { file: string; what: string } | undefined;
+
+  /** Loads `file` (its fonts and images too); `what` names it in messages ("chapters/01-intro.md"). */
+  async load(file: string, what: string): Promise<void> {
+    this.loaded = { file, what };
+    await this.guard(what, () => this.attemptLoad(file));
+  }
+
+  /** Prints the loaded file, with `css` added first (the folios, known only now). */
+  async print(css: string): Promise<Uint8Array> {
+    const { file, what } = this.loaded!;
+    return this.guard(what, () => this.attemptPrint(css), async () => {
+      await this.attemptLoad(file);
+      return this.attemptPrint(css);
+    });
+  }
+
+  /** Runs `work`; after a crash or a hang, runs `retry` (default: `work`) once in a fresh tab. */
+  private async guard<T>(what: string, work: () => Promise<T>, retry: () => Promise<T> = work): Promise<T> {
     try {
-      return await this.attempt(file);
+      return await work();
     } catch (first) {
       if (this.disconnected) throw new BookError(`the browser quit while laying out ${what}; the build stopped and no output was changed`);
       if (first instanceof BookError) throw first;
-      // A crashed or hung tab: start a fresh one and try once more.
       await this.page?.close().catch(() => undefined);
       this.page = undefined;
       try {
-        return await this.attempt(file);
+        return await retry();
       } catch (second) {
         if (second instanceof BookError) throw second;
         const reason = (second as Error).message.split('\n')[0];
@@ -51,7 +68,12 @@ export class PartPrinter {
     await this.page?.close().catch(() => undefined);
   }
 
-  private async attempt(file: string): Promise<Uint8Array> {
+  private async attemptLoad(file: string): Promise<void> {
+    const page = await this.livePage();
+    await withTimeout(page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: this.timeoutMs }), this.timeoutMs, 'loading the page');
+  }
+
+  private async attemptPrint(css: string): Promise<Uint8Array> {
     const page = await this.livePage();
     let crashed: Error | undefined;
     const onCrash = (e: Error): void => {
@@ -59,7 +81,7 @@ export class PartPrinter {
     };
     page.once('error', onCrash);
     try {
-      await withTimeout(page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: this.timeoutMs }), this.timeoutMs, 'loading the page');
+      if (css) await page.addStyleTag({ content: css });
       const pdf = await withTimeout(
         page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: false, outline: false, timeout: this.timeoutMs }),
         this.timeoutMs,
