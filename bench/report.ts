@@ -20,13 +20,20 @@ export function resultTables(results: BenchResults): string {
   const out: string[] = [];
   out.push(
     `Measured ${results.date} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.os}; ` +
-      `${machine.browser}; Node ${machine.node}.`,
+      `${machine.browser}; Node ${machine.node}; builder ${machine.builder}.`,
   );
-  out.push('', '**Time per stage** (seconds; `epub` runs at the same time as `browser` + `layout` + `assemble`)', '');
+  out.push('', '**Time per stage** (wall seconds; `epub` runs at the same time as the PDF stages; CPU s: Node and browser together)', '');
   out.push(
     table(
-      ['chapters', 'print pages', ...stages, 'total', 'pages/s'],
-      sizes.map((r) => [r.chapters, r.printPages ?? '–', ...stages.map((k) => s(r.timings[k])), `**${s(r.totalMs)}**`, r.pagesPerSecond?.toFixed(1) ?? '–']),
+      ['chapters', 'print pages', ...stages, 'total', 'pages/s', 'CPU s'],
+      sizes.map((r) => [
+        r.chapters,
+        r.printPages ?? '–',
+        ...stages.map((k) => s(r.timings[k])),
+        `**${s(r.totalMs)}**`,
+        r.pagesPerSecond?.toFixed(1) ?? '–',
+        r.cpuSeconds?.toFixed(1) ?? '–',
+      ]),
     ),
   );
   out.push('', '**Outputs and peak memory** (browser: Chromium process tree, RSS summed every 100 ms; PSS counts shared pages once)', '');
@@ -49,12 +56,12 @@ export function resultTables(results: BenchResults): string {
   out.push('', '**Against the floor and pandoc** (floor: Chromium printing the whole book once as one HTML document; pandoc: Markdown → EPUB 3 on the same chapters)', '');
   out.push(
     table(
-      ['chapters', 'floor (goto + pdf)', 'floor pages', 'floor browser peak RSS', 'full build / floor', 'EPUB stage (in build / alone)', 'pandoc EPUB', 'EPUB stage / pandoc (in build / alone)'],
+      ['chapters', 'floor (goto + pdf)', 'floor pages', 'floor browser peak RSS / PSS', 'full build / floor', 'EPUB stage (in build / alone)', 'pandoc EPUB', 'EPUB stage / pandoc (in build / alone)'],
       sizes.map((r) => [
         r.chapters,
         `${s(r.floor.ms)} s (${s(r.floor.gotoMs)} + ${s(r.floor.pdfMs)})`,
         r.floor.pages,
-        mib(r.floor.browserPeakRssMiB),
+        `${mib(r.floor.browserPeakRssMiB)} / ${mib(r.floor.browserPeakPssMiB)}`,
         ratio(r.totalMs, r.floor.ms),
         `${s(r.timings.epub)} s / ${s(r.epubAloneMs)} s`,
         r.pandoc ? `${s(r.pandoc.ms)} s, ${size(r.pandoc.bytes)}` : 'pandoc not installed',
@@ -62,9 +69,10 @@ export function resultTables(results: BenchResults): string {
       ]),
     ),
   );
-  const busy = sizes.filter((r) => r.loadAverage > machine.cores / 2);
+  const busy = sizes.filter((r) => (r.otherCores ?? 0) > 0.2 || (r.floor.otherCores ?? 0) > 0.2);
   if (busy.length > 0) {
-    out.push('', `Note: the load average was ${busy.map((r) => `${r.loadAverage.toFixed(1)} before the ${r.chapters}-chapter build`).join(', ')}: other work shared the CPU and inflated these times.`);
+    const which = busy.map((r) => `${r.otherCores?.toFixed(1) ?? '?'} cores during the ${r.chapters}-chapter build (${r.floor.otherCores?.toFixed(1) ?? '?'} during its floor)`);
+    out.push('', `Note: other processes kept ${which.join(', ')} busy on average, out of ${machine.cores}: these times are inflated.`);
   }
   if (sizes.some((r) => r.pandoc)) out.push('', `pandoc: ${sizes.find((r) => r.pandoc)!.pandoc!.version}.`);
   return out.join('\n');

@@ -9,6 +9,9 @@ export interface FloorResult {
   launchMs: number;
   pages: number;
   browserPeakRssMiB: number | undefined;
+  browserPeakPssMiB: number | undefined;
+  /** Cores other processes kept busy during the floor's run. */
+  otherCores: number | undefined;
 }
 
 export interface PandocResult {
@@ -37,8 +40,10 @@ export interface SizeResult {
   floor: FloorResult;
   /** Undefined where pandoc is not installed. */
   pandoc: PandocResult | undefined;
-  /** 1-minute load average just before the full build: high means another process competed. */
-  loadAverage: number;
+  /** CPU seconds the full build used, Node and browser together. */
+  cpuSeconds: number | undefined;
+  /** Cores that other processes kept busy, on average, during the full build: above ~0.2, they inflated its times. */
+  otherCores: number | undefined;
 }
 
 export interface BenchResults {

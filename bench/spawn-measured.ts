@@ -1,16 +1,17 @@
 /**
- * Runs a bench child script (`node --import tsx`, one process, no tsx wrapper) while sampling the
- * memory of the browsers it starts, and returns what it printed.
+ * Runs a bench child script (`node --import tsx`, one process, no tsx wrapper) while sampling its
+ * process tree (browser memory, CPU), and returns what it printed.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { BENCH_DIR } from './generate.ts';
 import { RESULT_PREFIX, type BuildChildInput, type BuildChildOutput, type FloorChildInput, type FloorChildOutput } from './child-protocol.ts';
-import { sampleBrowserMemory, type MemoryPeak } from './proc-memory.ts';
+import { sampleProcessTree, type TreeSample } from './proc-sampler.ts';
 
 export interface Measured<T> {
   result: T;
-  browser: MemoryPeak;
+  /** Browser memory peaks and CPU, from /proc. */
+  tree: TreeSample;
   /** Wall time of the whole child process, start-up included, ms. */
   processMs: number;
 }
@@ -30,7 +31,7 @@ function runChild<T>(script: string, input: BuildChildInput | FloorChildInput, e
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const sampler = child.pid !== undefined ? sampleBrowserMemory(child.pid) : undefined;
+  const sampler = child.pid !== undefined ? sampleProcessTree(child.pid) : undefined;
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -38,14 +39,15 @@ function runChild<T>(script: string, input: BuildChildInput | FloorChildInput, e
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
-      const browser = sampler?.stop() ?? { rssBytes: undefined, pssBytes: undefined, processes: 0 };
+      const tree = sampler?.stop() ?? { browserRssBytes: undefined, browserPssBytes: undefined, browserProcesses: 0, treeCpuSeconds: undefined, otherCores: undefined };
       const processMs = Math.round(performance.now() - started);
       const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
       if (code !== 0 || !line) {
-        reject(new Error(`${script} exited with ${code}:\n${stderr.trim() || stdout.trim()}`));
+        const output = (stderr.trim() || stdout.trim()).split('\n').slice(0, 12).join('\n');
+        reject(new Error(`${script} exited with ${code}:\n${output}`));
         return;
       }
-      resolve({ result: JSON.parse(line.slice(RESULT_PREFIX.length)) as T, browser, processMs }); // printed by the child from T
+      resolve({ result: JSON.parse(line.slice(RESULT_PREFIX.length)) as T, tree, processMs }); // printed by the child from T
     });
   });
 }

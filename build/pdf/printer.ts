@@ -98,6 +98,8 @@ export class PartPrinter {
     if (this.page && !this.page.isClosed()) return this.page;
     if (this.disconnected || !this.browser.connected) throw new BookError('the browser is no longer running; the build stopped and no output was changed');
     const page = await this.browser.newPage();
+    // The print templates need no script; with scripts off, none from a book can ever run here.
+    await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on('request', (request) => void this.filter(request));
     this.page = page;
