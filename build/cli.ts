@@ -48,15 +48,16 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof BookError || e instanceof BookErrors) {
-      console.error(`error: ${e.toString().replace(/^BookErrors: /, '')}`);
-      process.exit(1);
-    }
-    console.error('internal error (a bug in the builder, please report it):');
-    console.error(e);
-    process.exit(70);
-  },
-);
+function fail(e: unknown): never {
+  if (e instanceof BookError || e instanceof BookErrors) {
+    console.error(`error: ${e.toString().replace(/^BookErrors: /, '')}`);
+    process.exit(1);
+  }
+  console.error('internal error (a bug in the builder, please report it):');
+  console.error(e);
+  process.exit(70);
+}
+
+// A failure in work running beside the main line (a second browser tab) ends the build the same way.
+process.on('unhandledRejection', fail);
+main().then((code) => process.exit(code), fail);

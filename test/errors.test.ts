@@ -1,37 +1,15 @@
 /** Bad input gets a clear message naming file and line, a non-zero exit, and no stack trace. */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FIXTURE_BOOK, ROOT } from './helpers/paths.ts';
+import { ROOT } from './helpers/paths.ts';
+import { badBooks, expectError, runCli, type CliResult } from './helpers/bad-books.ts';
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'bad-books-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const { scratch, bookWith, cleanUp } = badBooks('bad-books');
+afterAll(cleanUp);
 
-let counter = 0;
-/** A copy of the fixture book with some files replaced. */
-function bookWith(files: Record<string, string | null>): string {
-  const dir = path.join(scratch, `book-${++counter}`);
-  cpSync(FIXTURE_BOOK, dir, { recursive: true });
-  for (const [rel, content] of Object.entries(files)) {
-    if (content === null) rmSync(path.join(dir, rel), { force: true });
-    else writeFileSync(path.join(dir, rel), content);
-  }
-  return dir;
-}
-
-function build(dir: string, formats = 'epub'): { status: number | null; stderr: string; stdout: string } {
-  const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-  const run = spawnSync(tsx, [path.join(ROOT, 'build', 'cli.ts'), '--book', dir, '--format', formats], { encoding: 'utf8' });
-  return { status: run.status, stderr: run.stderr, stdout: run.stdout };
-}
-
-function expectError(result: ReturnType<typeof build>, pattern: RegExp): void {
-  expect(result.status, result.stderr).toBe(1);
-  expect(result.stderr).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/); // no stack trace
-}
+const build = (dir: string, formats = 'epub'): CliResult => runCli(dir, ['--format', formats]);
 
 const yaml = (extra: string): string => `title: A Book\nauthors: Someone\n${extra}`;
 
@@ -125,14 +103,7 @@ describe('hostile content in a chapter', () => {
 });
 
 describe('the browser', () => {
-  const run = (dir: string, env: Record<string, string>): ReturnType<typeof build> => {
-    const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-    const r = spawnSync(tsx, [path.join(ROOT, 'build', 'cli.ts'), '--book', dir, '--format', 'pdf'], {
-      encoding: 'utf8',
-      env: { ...process.env, ...env },
-    });
-    return { status: r.status, stderr: r.stderr, stdout: r.stdout };
-  };
+  const run = (dir: string, env: Record<string, string>): CliResult => runCli(dir, ['--format', 'pdf'], env);
 
   it('named but missing: says where it looked', () => {
     expectError(run(bookWith({}), { EBOOK_BROWSER: '/no/such/chrome' }), /EBOOK_BROWSER=\/no\/such\/chrome, but there is no file there/);

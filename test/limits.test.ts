@@ -1,38 +1,16 @@
 /** Odd and oversized input, and output folders that cannot be written. */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FIXTURE_BOOK, ROOT } from './helpers/paths.ts';
+import { badBooks, expectError, runCli, type CliResult } from './helpers/bad-books.ts';
 import { readZip, text } from './helpers/epub.ts';
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'limits-'));
-afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+const { scratch, bookWith, cleanUp } = badBooks('limits');
+afterAll(cleanUp);
 
-let counter = 0;
-function bookWith(files: Record<string, string | Buffer | null>): string {
-  const dir = path.join(scratch, `book-${++counter}`);
-  cpSync(FIXTURE_BOOK, dir, { recursive: true });
-  for (const [rel, content] of Object.entries(files)) {
-    if (content === null) rmSync(path.join(dir, rel), { force: true });
-    else writeFileSync(path.join(dir, rel), content);
-  }
-  return dir;
-}
-
-function build(dir: string, args: string[] = ['--format', 'epub']): { status: number | null; stderr: string; stdout: string } {
-  const tsx = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-  const r = spawnSync(tsx, [path.join(ROOT, 'build', 'cli.ts'), '--book', dir, ...args], { encoding: 'utf8', timeout: 170_000 });
-  return { status: r.status, stderr: r.stderr, stdout: r.stdout };
-}
-
-function expectError(result: ReturnType<typeof build>, pattern: RegExp): void {
-  expect(result.status, result.stderr).toBe(1);
-  expect(result.stderr).toMatch(pattern);
-  expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
-}
+const build = (dir: string, args?: string[]): CliResult => runCli(dir, args);
 
 /** A PNG of the given size with only its first row of pixels: enough for a size check, a few bytes on disk. */
 function pngHeader(width: number, height: number): Buffer {
@@ -117,7 +95,7 @@ describe('the output folder', () => {
 
   it.runIf(canMount)('a read-only folder (a read-only bind mount; chmod does not stop root)', () => {
     const dir = bookWith({});
-    const out = path.join(scratch, `ro-${counter}`);
+    const out = path.join(scratch, "read-only-out");
     mkdirSync(out);
     const mounted = spawnSync('mount', ['--bind', '-o', 'ro', out, out]).status === 0 || spawnSync('mount', ['-o', 'remount,ro,bind', out]).status === 0;
     expect(mounted, 'could not make a read-only mount').toBe(true);
@@ -131,7 +109,7 @@ describe('the output folder', () => {
 
   it.runIf(canMount)('a full disk (a 64 KiB tmpfs): an error, and no partial file left', () => {
     const dir = bookWith({});
-    const out = path.join(scratch, `full-${counter}`);
+    const out = path.join(scratch, "full-disk-out");
     mkdirSync(out);
     expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', out]).status).toBe(0);
     try {

@@ -133,10 +133,16 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printers: 
   };
 
   // Part i prints in one tab while part i + 1 loads in the other.
-  let loading = load(0, printers[0]!);
+  // A load that fails while the other tab prints is reported when its turn comes, not before.
+  const start = (index: number): Promise<void> => {
+    const promise = load(index, printers[index % 2]!);
+    promise.catch(() => undefined);
+    return promise;
+  };
+  let loading = start(0);
   for (let i = 0; i < parts.length; i++) {
     await loading;
-    if (i + 1 < parts.length) loading = load(i + 1, printers[(i + 1) % 2]!);
+    if (i + 1 < parts.length) loading = start(i + 1);
     await print(i, printers[i % 2]!);
   }
   // The contents now knows every page; if its own length changes, the front matter after it moves.
