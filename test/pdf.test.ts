@@ -192,3 +192,29 @@ describe('a book printed through Lulu', () => {
     }
   });
 });
+
+describe('crop marks, for printers who ask for them', () => {
+  it('grow the page by the bleed and a margin for the marks on every side, the trim centred in it', async () => {
+    const { cpSync, mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { buildBook } = await import('../build/build.ts');
+    const { FIXTURE_BOOK } = await import('./helpers/paths.ts');
+    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'marks-')), 'book');
+    cpSync(FIXTURE_BOOK, dir, { recursive: true });
+    writeFileSync(path.join(dir, 'book.yaml'), readFileSync(path.join(dir, 'book.yaml'), 'utf8').replace('paper: white', 'paper: white\n  cropMarks: true'));
+    await buildBook({ bookDir: dir, outDir: path.join(dir, 'out'), formats: ['print'] });
+    const file = path.join(dir, 'out', `${FIXTURE_SLUG}-print.pdf`);
+    const pdf = await pdfLib(file);
+    for (const page of pdf.getPages()) {
+      expect(box(page, 'MediaBox')).toEqual([0, 0, 432, 648]); // 360 × 576 trim + 2 × (9 + 27)
+      expect(box(page, 'BleedBox')).toEqual([27, 27, 405, 621]);
+      expect(box(page, 'TrimBox')).toEqual([36, 36, 396, 612]);
+    }
+    // The marks are drawn: a blank page still has vector strokes on it.
+    const doc = await openPdfjs(file);
+    const texts = await pageTexts(doc);
+    const blank = texts.findIndex((t, i) => i > 0 && t.trim() === '');
+    const ops = await (await doc.getPage(blank + 1)).getOperatorList();
+    expect(ops.fnArray.length).toBeGreaterThan(8);
+  });
+});

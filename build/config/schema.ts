@@ -138,8 +138,12 @@ export const bookConfigSchema = z.strictObject({
       service: z.enum(['kdp', 'lulu']).default('kdp').describe('Print service whose bleed and margin rules apply'),
       paper: z.enum(['white', 'cream']).default('white').describe('Paper stock (sets spine width)'),
       bleed: z.boolean().default(true).describe('Add bleed around the trim (needed for images that touch the edge)'),
+      cropMarks: z
+        .boolean()
+        .default(false)
+        .describe('Draw crop marks outside the bleed, for printers who ask for them (KDP and Lulu do not: leave off for them)'),
     })
-    .default({ trim: '6x9', service: 'kdp', paper: 'white', bleed: true })
+    .default({ trim: '6x9', service: 'kdp', paper: 'white', bleed: true, cropMarks: false })
     .describe('Print edition settings'),
   cover: coverField,
 });

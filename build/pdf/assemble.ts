@@ -17,6 +17,7 @@ import {
   PDFPage,
   PDFRef,
   PDFString,
+  rgb,
   type PDFObject,
 } from 'pdf-lib';
 import type { Book } from '../model/book.ts';
@@ -212,7 +213,8 @@ function addBleed(page: PDFPage, index: number, layout: Layout): void {
   const w = g.width * PT;
   const h = g.height * PT;
   const b = g.bleed * PT;
-  if (b === 0) {
+  const m = g.markMargin * PT;
+  if (b === 0 && m === 0) {
     page.setTrimBox(0, 0, w, h);
     page.setBleedBox(0, 0, w, h);
     return;
@@ -220,9 +222,26 @@ function addBleed(page: PDFPage, index: number, layout: Layout): void {
   const recto = index % 2 === 0;
   const left = g.bleedEdges === 'all' || !recto ? b : 0;
   const right = g.bleedEdges === 'all' || recto ? b : 0;
-  page.setMediaBox(0, 0, w + left + right, h + 2 * b);
+  page.setMediaBox(0, 0, w + left + right + 2 * m, h + 2 * b + 2 * m);
   page.node.delete(PDFName.of('CropBox'));
-  page.translateContent(left, b);
-  page.setTrimBox(left, b, w, h);
-  page.setBleedBox(0, 0, w + left + right, h + 2 * b);
+  page.translateContent(m + left, m + b);
+  page.setTrimBox(m + left, m + b, w, h);
+  page.setBleedBox(m, m, w + left + right, h + 2 * b);
+  // pdf-lib draws inside the translation just applied: the trim's corner is the origin there.
+  if (m > 0) drawCropMarks(page, 0, 0, w, h, b + 3);
+}
+
+/** Hairline marks at the four corners of the trim, drawn in the margin outside the bleed. */
+function drawCropMarks(page: PDFPage, x: number, y: number, w: number, h: number, gap: number): void {
+  const length = 18;
+  const line = (x1: number, y1: number, x2: number, y2: number): void =>
+    page.drawLine({ start: { x: x1, y: y1 }, end: { x: x2, y: y2 }, thickness: 0.25, color: rgb(0, 0, 0) });
+  for (const cx of [x, x + w]) {
+    for (const cy of [y, y + h]) {
+      const sx = cx === x ? -1 : 1;
+      const sy = cy === y ? -1 : 1;
+      line(cx + sx * gap, cy, cx + sx * (gap + length), cy); // horizontal, beside the corner
+      line(cx, cy + sy * gap, cx, cy + sy * (gap + length)); // vertical, above or below it
+    }
+  }
 }

@@ -17,6 +17,8 @@ export interface PageGeometry {
   bleed: number;
   /** Which edges get bleed: KDP the three outside edges, Lulu all four. */
   bleedEdges: 'outside' | 'all';
+  /** Room for crop marks around the bleed, inches (0 without marks). */
+  markMargin: number;
 }
 
 /** KDP's minimum gutter by page count (help topic GVBQ3CMEQW3W2VL6). */
@@ -52,6 +54,7 @@ export function pageGeometry(print: BookConfig['print'], pageCount: number): Pag
     inside: round(inside),
     outside,
     bleed: print.bleed ? 0.125 : 0,
-    bleedEdges: print.service === 'lulu' ? 'all' : 'outside',
+    bleedEdges: print.service === 'lulu' || print.cropMarks ? 'all' : 'outside',
+    markMargin: print.cropMarks ? 0.375 : 0,
   };
 }
