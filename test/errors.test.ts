@@ -82,6 +82,8 @@ describe('hostile content in a chapter', () => {
       '<meta http-equiv="refresh" content="0; url=https://example.com/">',
       '<img src="https://example.com/tracker.png" alt="tracker">',
       '<img src="../../../../etc/hosts" alt="escape">',
+      '<ol reversed start="3"><li>A list with a boolean attribute</li></ol>',
+      '<p>A<br>break, <abbr title="Trinity House">TH</abbr> &nbsp; &copy; <input disabled> <details open>x</details></p>',
       '<div><p>An unclosed paragraph',
       '',
       'After the unclosed tags.',
@@ -99,6 +101,10 @@ describe('hostile content in a chapter', () => {
     expect(chapter).toContain('a handler');
     expect(chapter).toContain('After the unclosed tags.');
     expect(entries.some((e) => /\.js$/.test(e.name))).toBe(false);
+    // What is left of the raw HTML is still well-formed XHTML.
+    const { javaEpubcheck } = await import('./helpers/epubcheck.ts');
+    const check = javaEpubcheck(path.join(dir, 'dist', 'the-lighthouse-keepers-almanac.epub'));
+    expect(check.errors, check.output).toBe(0);
   });
 });
 

@@ -19,7 +19,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
     img: ['src', 'alt', 'width', 'height'],
     td: ['colspan', 'rowspan', 'style'],
     th: ['colspan', 'rowspan', 'scope', 'style'],
-    ol: ['start', 'reversed', 'type'],
+    ol: ['start', 'type'], // no boolean attributes: the EPUB is XML
     time: ['datetime'],
   },
   // markdown-it writes table alignment as style="text-align:…"; nothing else may style.
