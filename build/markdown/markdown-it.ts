@@ -4,8 +4,29 @@ import footnote from 'markdown-it-footnote';
 import attrs from 'markdown-it-attrs';
 import { citationPlugin } from './citation-plugin.ts';
 
-export function createMarkdown(): Markdown {
+/** Typographer's quotes by language: double open, double close, single open, single close. */
+const QUOTES: Record<string, string | string[]> = {
+  en: '“”‘’',
+  fr: ['«\u202F', '\u202F»', '‹\u202F', '\u202F›'],
+  de: '„“‚‘',
+  es: '«»“”',
+  it: '«»“”',
+  pt: '«»“”',
+  ru: '«»„“',
+  pl: '„”«»',
+  nl: '“”‘’',
+  ja: '「」『』',
+  zh: '“”‘’',
+  ko: '“”‘’',
+};
+
+export function quotesFor(language: string): string | string[] {
+  return QUOTES[language.toLowerCase().split('-')[0] ?? 'en'] ?? QUOTES.en!;
+}
+
+export function createMarkdown(language = 'en'): Markdown {
   const md = new MarkdownIt({
+    quotes: quotesFor(language),
     // Raw HTML is parsed, then cleaned by sanitize.ts: authors may use inline and block
     // markup, but never scripts, frames, styles or event handlers.
     html: true,

@@ -116,7 +116,7 @@ export function parseSection(md: MarkdownIt, source: SourceFile, slugger: Github
         token.meta = { ...(token.meta as object), isTitle: true };
         continue;
       }
-      const id = explicitId ?? slugger.slug(text || 'section');
+      const id = explicitId ?? slugger.slug(xmlName(text || 'section'));
       parsed.headings.push({ level, id, text, line: blockLine, tokenIndex: i });
     }
     if (token.type === 'list_item_open' && explicitId && source.frontMatter.kind === 'bibliography') {
@@ -211,4 +211,9 @@ export function plainText(children: Token[]): string {
 export function attr(token: Token, name: string): string | undefined {
   const value = token.attrGet(name);
   return value === null || value === undefined ? undefined : String(value);
+}
+
+/** Ids must be XML names in the EPUB: a slug that would start with a digit or a mark gets a prefix. */
+export function xmlName(text: string): string {
+  return /^[\p{L}_]/u.test(text) ? text : `s-${text}`;
 }

@@ -10,7 +10,7 @@ import type { ResolvedConfig } from '../config/load-config.ts';
 import type { SourceFile } from '../sources/load-sources.ts';
 import { divisionOf } from '../sources/front-matter.ts';
 import { createMarkdown } from '../markdown/markdown-it.ts';
-import { parseSection, type ParsedSection } from '../markdown/parse.ts';
+import { parseSection, xmlName, type ParsedSection } from '../markdown/parse.ts';
 import { renderSection } from '../markdown/render.ts';
 import type { BibliographyEntry, Book, ImageAsset, Section } from './book.ts';
 
@@ -18,7 +18,7 @@ import type { BibliographyEntry, Book, ImageAsset, Section } from './book.ts';
 export const RESERVED_IDS = ['cover', 'half-title', 'title-page', 'copyright', 'contents', 'notes', 'nav', 'toc'];
 
 export function buildModel(config: ResolvedConfig, bookDir: string, sources: SourceFile[]): Book {
-  const md = createMarkdown();
+  const md = createMarkdown(config.language);
   const slugger = new GithubSlugger();
   for (const id of RESERVED_IDS) slugger.slug(id);
   const errors: BookError[] = [];
@@ -27,7 +27,7 @@ export function buildModel(config: ResolvedConfig, bookDir: string, sources: Sou
   // Section ids are reserved before headings get theirs, so a heading never takes one: the
   // front matter's id, else the file name without its ordering number; a {#id} on the # title
   // replaces the latter.
-  const fileIds = sources.map((s) => s.frontMatter.id ?? slugger.slug(s.stem.replace(/^[\d_. -]+/, '') || s.stem));
+  const fileIds = sources.map((s) => s.frontMatter.id ?? slugger.slug(xmlName(s.stem.replace(/^[\d_. -]+/, '') || s.stem)));
   const parsed = sources.map((source) => parseSection(md, source, slugger));
   const sectionIds = parsed.map((p, i) => (p.source.frontMatter.id ? fileIds[i]! : (p.titleId ?? fileIds[i]!)));
 
@@ -35,6 +35,10 @@ export function buildModel(config: ResolvedConfig, bookDir: string, sources: Sou
   const idToSection = new Map<string, string>();
   const idPlace = new Map<string, string>();
   const define = (id: string, sectionId: string, file: string, line: number): void => {
+    if (!/^[\p{L}_][\p{L}\p{N}_.-]*$/u.test(id)) {
+      errors.push(new BookError(`id "${id}" must start with a letter and hold only letters, digits, "-", "_" and "."`, { file, line }));
+      return;
+    }
     const previous = idPlace.get(id);
     if (previous || RESERVED_IDS.includes(id)) {
       errors.push(

@@ -7,7 +7,7 @@ import type { Book, Section } from '../model/book.ts';
 import { sectionsWithNotes } from '../model/book.ts';
 import type { Templates } from './templates.ts';
 import { bookData, ariaRoleOf, type BookData } from './book-data.ts';
-import { labelsFor } from './labels.ts';
+import { chapterLabel, labelsFor } from './labels.ts';
 import { hyphenatorFor } from './hyphenate.ts';
 import { fontStackFor, fontFamilyValue, fontFaceCss, isCjkLanguage } from '../fonts.ts';
 import { pageGeometry, type PageGeometry } from './page-geometry.ts';
@@ -81,7 +81,7 @@ export function planPrintParts(book: Book): PrintPart[] {
       showFolios: true,
       recto: true,
       outline: [
-        { title: outlineTitle(section, labels.chapter), id: section.id, level: 1 },
+        { title: section.number ? `${chapterLabel(labels, section.number)}: ${section.title}` : section.title, id: section.id, level: 1 },
         ...section.headings.filter((h) => h.level === 2).map((h) => ({ title: h.text, id: h.id, level: 2 })),
       ],
       ids: section.ids.filter((id) => !noteIds.has(id)),
@@ -91,7 +91,6 @@ export function planPrintParts(book: Book): PrintPart[] {
   return parts;
 }
 
-const outlineTitle = (s: Section, chapterWord: string): string => (s.number ? `${chapterWord} ${s.number}: ${s.title}` : s.title);
 
 export interface PartRenderInput {
   part: PrintPart;
