@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { box, fontsOf, openPdfjs, outline, pageTexts, pdfLib } from './helpers/pdf.ts';
 import { FIXTURE_OUT, FIXTURE_SLUG, REPO_OUT, REPO_SLUG } from './helpers/paths.ts';
+import { buildFixtureVariant } from './helpers/bad-books.ts';
 
 const books = [
   {
@@ -176,16 +177,8 @@ describe('pages of Try Again', () => {
 
 describe('a book printed through Lulu', () => {
   it('bleeds on all four edges: TrimBox inside a page grown by 0.125 in everywhere', async () => {
-    const { cpSync, mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
-    const os = await import('node:os');
-    const { buildBook } = await import('../build/build.ts');
-    const { FIXTURE_BOOK } = await import('./helpers/paths.ts');
-    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'lulu-')), 'book');
-    cpSync(FIXTURE_BOOK, dir, { recursive: true });
-    const yaml = readFileSync(path.join(dir, 'book.yaml'), 'utf8').replace('service: kdp', 'service: lulu');
-    writeFileSync(path.join(dir, 'book.yaml'), yaml);
-    await buildBook({ bookDir: dir, outDir: path.join(dir, 'out'), formats: ['print'] });
-    const pdf = await pdfLib(path.join(dir, 'out', `${FIXTURE_SLUG}-print.pdf`));
+    const out = await buildFixtureVariant('service: kdp', 'service: lulu', ['print']);
+    const pdf = await pdfLib(path.join(out, `${FIXTURE_SLUG}-print.pdf`));
     for (const page of pdf.getPages()) {
       expect(box(page, 'MediaBox')).toEqual([0, 0, 378, 594]);
       expect(box(page, 'TrimBox')).toEqual([9, 9, 369, 585]);
@@ -195,15 +188,8 @@ describe('a book printed through Lulu', () => {
 
 describe('crop marks, for printers who ask for them', () => {
   it('grow the page by the bleed and a margin for the marks on every side, the trim centred in it', async () => {
-    const { cpSync, mkdtempSync, readFileSync, writeFileSync } = await import('node:fs');
-    const os = await import('node:os');
-    const { buildBook } = await import('../build/build.ts');
-    const { FIXTURE_BOOK } = await import('./helpers/paths.ts');
-    const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'marks-')), 'book');
-    cpSync(FIXTURE_BOOK, dir, { recursive: true });
-    writeFileSync(path.join(dir, 'book.yaml'), readFileSync(path.join(dir, 'book.yaml'), 'utf8').replace('paper: white', 'paper: white\n  cropMarks: true'));
-    await buildBook({ bookDir: dir, outDir: path.join(dir, 'out'), formats: ['print'] });
-    const file = path.join(dir, 'out', `${FIXTURE_SLUG}-print.pdf`);
+    const out = await buildFixtureVariant('paper: white', 'paper: white\n  cropMarks: true', ['print']);
+    const file = path.join(out, `${FIXTURE_SLUG}-print.pdf`);
     const pdf = await pdfLib(file);
     for (const page of pdf.getPages()) {
       expect(box(page, 'MediaBox')).toEqual([0, 0, 432, 648]); // 360 × 576 trim + 2 × (9 + 27)

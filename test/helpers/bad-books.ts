@@ -1,10 +1,11 @@
-/** Bad books made from the fixture book, built with the CLI as a user would run it. */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+/** Variants of the fixture book (bad ones, built with the CLI as a user would run it; others with other settings). */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { FIXTURE_BOOK, ROOT } from './paths.ts';
+import { buildBook, type Format } from '../../build/build.ts';
 
 export interface CliResult {
   status: number | null;
@@ -47,4 +48,15 @@ export function expectError(result: CliResult, pattern: RegExp): void {
   expect(result.status, result.stderr).toBe(1);
   expect(result.stderr).toMatch(pattern);
   expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
+}
+
+/** Builds a copy of the fixture book whose book.yaml has `from` replaced by `to`; returns the output folder. */
+export async function buildFixtureVariant(from: string, to: string, formats: readonly Format[]): Promise<string> {
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), 'variant-')), 'book');
+  cpSync(FIXTURE_BOOK, dir, { recursive: true });
+  const yaml = readFileSync(path.join(dir, 'book.yaml'), 'utf8');
+  expect(yaml).toContain(from);
+  writeFileSync(path.join(dir, 'book.yaml'), yaml.replace(from, to));
+  await buildBook({ bookDir: dir, outDir: path.join(dir, 'out'), formats });
+  return path.join(dir, 'out');
 }
