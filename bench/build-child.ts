@@ -11,5 +11,6 @@ printResult({
   totalMs,
   printPageCount: result.printPageCount,
   files: result.files.map((f) => ({ format: f.format, bytes: f.bytes })),
+  warnings: result.warnings,
   nodeMaxRssKiB: process.resourceUsage().maxRSS,
 });

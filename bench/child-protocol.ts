@@ -14,6 +14,8 @@ export interface BuildChildOutput {
   totalMs: number;
   printPageCount: number | undefined;
   files: { format: Format; bytes: number }[];
+  /** The build's warnings: a refused font or image would make the numbers meaningless. */
+  warnings: string[];
   /** process.resourceUsage().maxRSS at the end, KiB. */
   nodeMaxRssKiB: number;
 }

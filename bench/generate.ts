@@ -156,10 +156,10 @@ function bibliography(r: Random, sources: number): string {
   return ['---\nkind: bibliography\n---\n', '# Bibliography\n', `${paragraph(r)}\n`, ...entries, ''].join('\n');
 }
 
-/** A small deterministic PNG: a gradient with stripes, 600 × 400. */
+/** A small deterministic PNG: a gradient with stripes, 1400 × 940 (300 ppi across the 4.5 in text block). */
 async function patternPng(): Promise<Buffer> {
-  const width = 600;
-  const height = 400;
+  const width = 1400;
+  const height = 940;
   const pixels = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {

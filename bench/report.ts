@@ -22,7 +22,7 @@ export function resultTables(results: BenchResults): string {
     `Measured ${results.date} on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, ${machine.os}; ` +
       `${machine.browser}; Node ${machine.node}; builder ${machine.builder}.`,
   );
-  out.push('', '**Time per stage** (wall seconds; `epub` runs at the same time as the PDF stages; CPU s: Node and browser together)', '');
+  out.push('', "**Time per stage** (wall seconds from buildBook's `timings`, in the order they ran; stages the builder overlaps sum to more than the total; CPU s: Node and browser together)", '');
   out.push(
     table(
       ['chapters', 'print pages', ...stages, 'total', 'pages/s', 'CPU s'],
@@ -72,16 +72,17 @@ export function resultTables(results: BenchResults): string {
   const busy = sizes.filter((r) => (r.otherCores ?? 0) > 0.2 || (r.floor.otherCores ?? 0) > 0.2);
   if (busy.length > 0) {
     const which = busy.map((r) => `${r.otherCores?.toFixed(1) ?? '?'} cores during the ${r.chapters}-chapter build (${r.floor.otherCores?.toFixed(1) ?? '?'} during its floor)`);
-    out.push('', `Note: other processes kept ${which.join(', ')} busy on average, out of ${machine.cores}: these times are inflated.`);
+    out.push('', `Note: other processes kept ${which.join(', ')} busy on average, out of ${machine.cores}: these times may be inflated.`);
   }
   if (sizes.some((r) => r.pandoc)) out.push('', `pandoc: ${sizes.find((r) => r.pandoc)!.pandoc!.version}.`);
   return out.join('\n');
 }
 
-const delta = (now: number | undefined, before: number | undefined, unit: (n: number) => string): string => {
+/** `minForPercent`: below it, a change in percent is noise (a stage of 10 ms taking 20 ms). */
+const delta = (now: number | undefined, before: number | undefined, unit: (n: number) => string, minForPercent = 0): string => {
   if (now === undefined || before === undefined) return '–';
   const d = now - before;
-  const pct = before !== 0 ? ` (${d >= 0 ? '+' : ''}${((d / before) * 100).toFixed(0)}%)` : '';
+  const pct = before !== 0 && Math.abs(before) >= minForPercent ? ` (${d >= 0 ? '+' : '−'}${Math.abs((d / before) * 100).toFixed(0)}%)` : '';
   return `${d >= 0 ? '+' : '−'}${unit(Math.abs(d))}${pct}`;
 };
 
@@ -96,7 +97,7 @@ export function deltaTable(latest: BenchResults, previous: BenchResults): string
   const sec = (ms: number): string => `${s(ms)} s`;
   const rows = pairs.map(([r, p]) => [
     r.chapters,
-    ...stages.map((k) => delta(r.timings[k], p.timings[k], sec)),
+    ...stages.map((k) => delta(r.timings[k], p.timings[k], sec, 100)),
     delta(r.totalMs, p.totalMs, sec),
     delta(r.pagesPerSecond, p.pagesPerSecond, (n) => n.toFixed(1)),
     delta(r.nodePeakRssMiB, p.nodePeakRssMiB, (n) => `${n} MiB`),

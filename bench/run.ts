@@ -39,6 +39,7 @@ async function measureSize(chapters: number, runs: number, pandoc: string | unde
       `${chapters} chapters: ${measured.result.printPageCount ?? '?'} print pages in ${(measured.result.totalMs / 1000).toFixed(1)} s` +
         (others !== undefined && others > 0.2 ? ` (other processes kept ${others.toFixed(1)} cores busy meanwhile)` : ''),
     );
+    for (const warning of measured.result.warnings.slice(0, 5)) progress(`${chapters} chapters: build warning: ${warning}`);
     // The fastest run is the one least disturbed by other work on the machine.
     if (!fastest || measured.result.totalMs < fastest.result.totalMs) fastest = measured;
   }
