@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
-import type { Book } from '../model/book.ts';
+import type { Book, Section } from '../model/book.ts';
 import { BookError } from '../errors.ts';
 import type { Templates } from '../render/templates.ts';
 import { createPrintRenderer, planPrintParts, type ContentsEntry, type PrintPart } from '../render/print-parts.ts';
@@ -93,8 +93,10 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printers: 
   for (const part of parts) for (const id of part.ids) partOfId.set(id, part);
   const stylesheet = pathToFileURL(resolveAsset(book.bookDir, 'css/print.css')).href;
 
-  const laidOut: (LaidOutPart | undefined)[] = parts.map(() => undefined);
-  const counts = (): (number | undefined)[] => laidOut.map((l) => l?.pageCount);
+  /** Printed parts: the page count at once, the parsed PDF later (parsing overlaps the next print). */
+  const printed: ({ pageCount: number; parsed: Promise<LaidOutPart> } | undefined)[] = parts.map(() => undefined);
+  const counts = (): (number | undefined)[] => printed.map((l) => l?.pageCount);
+  const settled = async (): Promise<LaidOutPart[]> => Promise.all(printed.map((p) => p!.parsed));
 
   /** Writes part `index`'s document (its folios left for print time) and loads it in `printer`. */
   const load = async (index: number, printer: PartPrinter): Promise<void> => {
@@ -102,7 +104,7 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printers: 
     const html = renderer.render({
       part,
       folios: [],
-      contents: part.role === 'contents' ? contentsEntries(book, parts, laidOut) : [],
+      contents: part.role === 'contents' ? contentsEntries(book, parts, counts(), contentsDestinations) : [],
       stylesheet,
       href: (id) => {
         const home = partOfId.get(id);
@@ -118,19 +120,22 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printers: 
   const print = async (index: number, printer: PartPrinter): Promise<void> => {
     const part = parts[index]!;
     const { firstFolio } = placeParts(parts, counts()).placements[index]!;
-    let folioCount = Math.max(40, (laidOut[index]?.pageCount ?? 0) + 10, Math.ceil(textLength(part) / 700));
+    let folioCount = Math.max(40, (printed[index]?.pageCount ?? 0) + 10, Math.ceil(textLength(book, part) / 700));
     for (;;) {
       const folios = Array.from({ length: folioCount }, (_, k) => formatFolio(part.folioStyle, firstFolio + k));
       const bytes = await printer.print(templates.render('print/folio-style', { folios }));
-      const doc = await PDFDocument.load(bytes, { updateMetadata: false });
-      const pageCount = doc.getPageCount();
+      const pageCount = countPages(bytes);
       if (pageCount <= folioCount) {
-        laidOut[index] = { part, doc, pageCount, destinations: readDestinations(doc) };
+        const parsed = parsePart(part, bytes, pageCount);
+        parsed.catch(() => undefined); // awaited, and reported, in settled()
+        printed[index] = { pageCount, parsed };
         return;
       }
       folioCount = pageCount + 10; // more pages than folios prepared: prepare enough, print again
     }
   };
+  /** Where the headings fall, for a contents deeper than chapters (known once the parts are parsed). */
+  let contentsDestinations: (Map<string, Destination> | undefined)[] = [];
 
   // Part i prints in one tab while part i + 1 loads in the other.
   // A load that fails while the other tab prints is reported when its turn comes, not before.
@@ -148,6 +153,7 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printers: 
   // The contents now knows every page; if its own length changes, the front matter after it moves.
   const contentsIndex = parts.findIndex((p) => p.role === 'contents');
   const again = async (index: number): Promise<void> => {
+    if (book.config.contents.depth >= 2) contentsDestinations = (await settled()).map((l) => l.destinations);
     await load(index, printers[0]!);
     await print(index, printers[0]!);
   };
@@ -160,26 +166,47 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printers: 
     for (const i of moved) await again(i);
   }
 
-  const done = laidOut as LaidOutPart[];
+  const done = await settled();
   const { placements, totalPages } = placeParts(parts, counts());
   const refused = [...new Set(printers.flatMap((p) => [...p.refused]))];
   return { parts: done, placements, totalPages, geometry: renderer.geometry, refused, pageBreaks: pageBreaks(done, placements) };
 }
 
-function textLength(part: PrintPart): number {
-  return (part.section?.bodyHtml.length ?? 0) + (part.section?.notes.reduce((n, x) => n + x.html.length, 0) ?? 0);
+/** Characters a part sets, to guess how many folios to prepare (about 700 to a page, generously). */
+function textLength(book: Book, part: PrintPart): number {
+  const notes = (sections: Section[]): number => sections.reduce((n, s) => n + s.notes.reduce((m, x) => m + x.html.length, 0), 0);
+  if (part.role === 'notes') return notes(book.sections);
+  return (part.section?.bodyHtml.length ?? 0) + (part.section ? notes([part.section]) : 0);
+}
+
+/** Chromium writes every page object uncompressed as "/Type /Page": counting them costs little. */
+function countPages(bytes: Uint8Array): number {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
+}
+
+async function parsePart(part: PrintPart, bytes: Uint8Array, pageCount: number): Promise<LaidOutPart> {
+  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+  if (doc.getPageCount() !== pageCount) {
+    throw new Error(`page count of ${part.key}: counted ${pageCount}, pdf-lib reads ${doc.getPageCount()}`);
+  }
+  return { part, doc, pageCount, destinations: readDestinations(doc) };
 }
 
 /** The contents: front matter after the contents, chapters, back matter, with their first folios. */
-function contentsEntries(book: Book, parts: PrintPart[], laidOut: (LaidOutPart | undefined)[]): ContentsEntry[] {
-  const { placements } = placeParts(parts, laidOut.map((l) => l?.pageCount));
+function contentsEntries(
+  book: Book,
+  parts: PrintPart[],
+  pageCounts: (number | undefined)[],
+  destinations: (Map<string, Destination> | undefined)[],
+): ContentsEntry[] {
+  const { placements } = placeParts(parts, pageCounts);
   const contentsIndex = parts.findIndex((p) => p.role === 'contents');
   const entries: ContentsEntry[] = [];
   parts.forEach((part, i) => {
     if (i <= contentsIndex) return;
     const placement = placements[i]!;
     const folio = (pageInPart: number): string =>
-      laidOut[i] ? formatFolio(part.folioStyle, placement.firstFolio + pageInPart) : '';
+      pageCounts[i] !== undefined ? formatFolio(part.folioStyle, placement.firstFolio + pageInPart) : '';
     const id = part.section?.id ?? part.ids[0]!;
     entries.push({
       id,
@@ -191,7 +218,7 @@ function contentsEntries(book: Book, parts: PrintPart[], laidOut: (LaidOutPart |
     });
     if (part.section && book.config.contents.depth >= 2) {
       for (const h of part.section.headings.filter((h) => h.level <= book.config.contents.depth)) {
-        const dest = laidOut[i]?.destinations.get(h.id);
+        const dest = destinations[i]?.get(h.id);
         entries.push({ id: h.id, title: h.text, number: undefined, division: part.section.division, level: h.level, folio: dest ? folio(dest.page) : '' });
       }
     }
