@@ -44,6 +44,11 @@ describe('chapter problems', () => {
     expectError(build(bookWith({ 'chapters/01-the-lamp.md': '# Lamp\n\nText.[^ghost]\n' })), /01-the-lamp\.md:3: note \[\^ghost\] is referenced but never defined/));
   it('a citation of an entry the bibliography does not have', () =>
     expectError(build(bookWith({ 'chapters/01-the-lamp.md': '# Lamp\n\nText.[^n]\n\n[^n]: See [@nobody-1900].\n' })), /01-the-lamp\.md:5: citation \[@nobody-1900\] names no bibliography entry/));
+  it('an {#id} that markdown-it-attrs cannot attach', () =>
+    expectError(
+      build(bookWith({ 'chapters/03-bibliography.md': '---\nkind: bibliography\n---\n# Bibliography\n\n- **K, 1890.** A "quoted *em*." {#keeper-1890}\n- **C, 1902.** Report. {#coast-1902}\n' })),
+      /03-bibliography\.md:6: the attribute \{#keeper-1890\} could not be attached/,
+    ));
   it('broken front matter', () =>
     expectError(build(bookWith({ 'chapters/01-the-lamp.md': '---\nkind: [chapter\n---\n# Lamp\n' })), /01-the-lamp\.md:\d+: front matter is not valid YAML/));
   it('a front matter kind the builder does not know', () =>

@@ -153,6 +153,15 @@ function collectInline(children: Token[], line: number, parsed: ParsedSection, i
         line: current,
       });
     }
+    const stray = child.type === 'text' ? /\{[#.][A-Za-z][\w-]*(?:\s[^}]*)?\}/.exec(child.content) : null;
+    if (stray) {
+      // markdown-it-attrs leaves {#id} as text where it cannot attach it (after a quotation that
+      // holds emphasis, for one): the id would silently be missing, so say so.
+      throw new BookError(`the attribute ${stray[0]} could not be attached and would print as text; it must end a heading, paragraph or list item after a space, and some markup just before it (a quotation holding emphasis) stops it: end the line with plain words`, {
+        file: parsed.source.relPath,
+        line: current,
+      });
+    }
     if (child.type === 'image') {
       parsed.images.push({ src: attr(child, 'src') ?? '', alt: plainText(child.children ?? []), line: current });
     }
