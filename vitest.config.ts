@@ -9,5 +9,7 @@ export default defineConfig({
     // Builds drive one Chromium each; on two cores, files in parallel only fight for them.
     fileParallelism: false,
     pool: 'forks',
+    // The JSON report lets .ci/run print the plain "N passed, N failed" summary line.
+    reporters: ['default', ['json', { outputFile: 'test/.results/results.json' }]],
   },
 });
