@@ -17,7 +17,7 @@ import { layOutBook, type PageBreak } from './pdf/layout.ts';
 import { normalizeIsbn13 } from './config/schema.ts';
 import { assemblePdfs, type AssembledPdfs } from './pdf/assemble.ts';
 import { renderCovers, type Covers } from './cover/covers.ts';
-import { buildEpubPackage } from './epub/package.ts';
+import { buildEpubPackage, prepareEpubAssets } from './epub/package.ts';
 import { writeEpubZip } from './epub/zip.ts';
 import { OutputSet } from './output/atomic.ts';
 import { buildDate } from './reproducible.ts';
@@ -79,6 +79,9 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   let printPageCount: number | undefined;
 
   let cover: BuildResult['cover'];
+  // Fonts and images for the EPUB need only the model: made while the browser lays out pages.
+  const epubAssets = wants('epub') ? prepareEpubAssets(book) : undefined;
+  epubAssets?.catch(() => undefined); // awaited, and reported, with the EPUB
 
   try {
     const rendered = await renderWithBrowser(book, images, templates, date, options.formats, log, timed);
@@ -103,6 +106,7 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
         const isbn = book.config.cover.isbn ? normalizeIsbn13(book.config.cover.isbn) : undefined;
         const pkg = await buildEpubPackage(book, templates, date, {
           coverJpeg: covers.epubJpeg,
+          assets: epubAssets,
           pageBreaks: rendered.pageBreaks,
           printSource: isbn ? `urn:isbn:${isbn}` : undefined,
         });

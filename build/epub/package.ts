@@ -9,8 +9,8 @@ import { ariaRoleOf, bookData } from '../render/book-data.ts';
 import { labelsFor } from '../render/labels.ts';
 import { isCjkLanguage } from '../fonts.ts';
 import { resolveAsset } from '../assets.ts';
-import { prepareEpubImage } from './images.ts';
-import { epubFonts } from './fonts.ts';
+import { prepareEpubImage, type EpubImage } from './images.ts';
+import { epubFonts, type EpubFont } from './fonts.ts';
 import { markBlocks } from '../render/blocks.ts';
 import type { PageBreak } from '../pdf/layout.ts';
 
@@ -38,7 +38,38 @@ const EPUB_TYPES: Record<string, string> = {
   about: 'appendix',
 };
 
+/** Fonts and images for the EPUB: they depend on the model only, so they can be made early. */
+export interface EpubAssets {
+  fonts: EpubFont[];
+  images: EpubImage[];
+}
+
+/**
+ * Subsets the fonts to every character the book's text, metadata and labels use, and resizes the
+ * images. Started while the browser lays the book out, it costs the build nothing.
+ */
+export async function prepareEpubAssets(book: Book): Promise<EpubAssets> {
+  const data = bookData(book);
+  const labels = labelsFor(book.config.language);
+  const text = [
+    ...book.sections.flatMap((s) => [s.title, s.bodyHtml, ...s.notes.map((n) => n.html)]),
+    ...Object.values(data).filter((v): v is string => typeof v === 'string'),
+    ...data.authorNames,
+    ...Object.values(labels),
+    '0123456789 ivxlcdm.,:;!?()[]“”‘’«»–—…',
+  ]
+    .join(' ')
+    .replace(/<[^>]+>/g, '');
+  const [fonts, images] = await Promise.all([
+    isCjkLanguage(book.config.language) ? Promise.resolve([]) : epubFonts(book.config.language, text),
+    Promise.all(book.images.map((asset) => prepareEpubImage(asset))),
+  ]);
+  return { fonts, images };
+}
+
 export interface EpubExtras {
+  /** From prepareEpubAssets(), when it was started earlier. */
+  assets?: Promise<EpubAssets>;
   /** The cover image (see build/cover), shown on its own page first and marked as the cover. */
   coverJpeg?: Buffer;
   /** Where the print edition's pages begin (from its layout): page-break markers and a page list. */
@@ -167,13 +198,11 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
     mediaType: 'text/css',
     data: await readFile(resolveAsset(book.bookDir, 'css/epub.css')),
   });
+  const { fonts, images } = await (extras.assets ?? prepareEpubAssets(book));
   if (embedFonts) {
-    const text = files.map((f) => (typeof f.data === 'string' ? f.data.replace(/<[^>]+>/g, '') : '')).join('');
-    const fonts = await epubFonts(lang, text);
     fonts.forEach((font, k) => files.push({ href: font.href, id: `font-${k + 1}`, mediaType: 'font/ttf', data: font.data }));
     files.push({ href: 'css/fonts.css', id: 'fonts-css', mediaType: 'text/css', data: templates.render('epub/fonts.css', { fonts }) });
   }
-  const images = await Promise.all(book.images.map((asset) => prepareEpubImage(asset)));
   images.forEach((image, k) => files.push({ href: image.href, id: `image-${k + 1}`, mediaType: image.mediaType, data: image.data }));
 
   const opf = templates.render('epub/package.opf', {
