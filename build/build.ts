@@ -42,6 +42,8 @@ export interface BuildResult {
   warnings: string[];
   /** Milliseconds per stage. */
   timings: Record<string, number>;
+  /** Parts of the print layout printed now, and taken from the cache of earlier builds. */
+  layoutParts: { printed: number; reused: number } | undefined;
 }
 
 const OUTPUT_NAMES: Record<Format, (slug: string) => string> = {
@@ -123,7 +125,7 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
         bytes: (await stat(file)).size,
       })),
     );
-    return { book, files, printPageCount, cover, warnings, timings };
+    return { book, files, printPageCount, cover, warnings, timings, layoutParts: rendered.layoutParts };
   } catch (e) {
     await outputs.discard();
     throw e;
@@ -132,6 +134,7 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
 
 interface Rendered {
   pdfs: AssembledPdfs | undefined;
+  layoutParts: BuildResult['layoutParts'];
   /** Where the print edition's pages begin; empty when there was no print layout. */
   pageBreaks: PageBreak[];
   covers: Covers | undefined;
@@ -172,7 +175,8 @@ async function renderWithBrowser(
       pdfs = await timed('assemble', () => assemblePdfs(book, layout, covers?.frontPdf, date));
       warnings.push(...pdfs.warnings);
     }
-    return { pdfs, covers, warnings, pageBreaks: layout?.pageBreaks ?? [] };
+    const layoutParts = layout ? { printed: layout.parts.length - layout.reused, reused: layout.reused } : undefined;
+    return { pdfs, covers, warnings, pageBreaks: layout?.pageBreaks ?? [], layoutParts };
   } finally {
     await browser.close().catch(() => undefined);
     if (!process.env.EBOOK_KEEP_WORK) await rm(workDir, { recursive: true, force: true });

@@ -44,6 +44,8 @@ async function main(): Promise<number> {
         `(${c.service.toUpperCase()}, ${c.paper} paper, ${result.printPageCount} pages)${c.spineText ? '' : '; too thin for spine text'}`,
     );
   }
+  const parts = result.layoutParts;
+  if (parts && parts.reused > 0) console.log(`layout: ${parts.reused} of ${parts.printed + parts.reused} parts unchanged since the last build, taken from .cache/`);
   console.log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return 0;
 }

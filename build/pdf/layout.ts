@@ -6,7 +6,7 @@
  */
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
 import type { Book, Section } from '../model/book.ts';
@@ -17,6 +17,7 @@ import type { PageGeometry } from '../render/page-geometry.ts';
 import { resolveAsset } from '../assets.ts';
 import { formatFolio, placeParts, type PartPlacement } from './folios.ts';
 import { PartPrinter } from './printer.ts';
+import { PartCache, fileStamps } from './part-cache.ts';
 import { browserTimeoutMs } from './browser.ts';
 import { BUILDER_ROOT } from '../paths.ts';
 
@@ -43,6 +44,8 @@ export interface Layout {
   refused: string[];
   /** Where each printed page of the sections begins, for the EPUB's page list. */
   pageBreaks: PageBreak[];
+  /** Parts taken from the cache of earlier builds instead of being printed. */
+  reused: number;
 }
 
 /** A printed page that begins at text block `block` of a section (0: at the section's start). */
@@ -93,6 +96,17 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printers: 
   for (const part of parts) for (const id of part.ids) partOfId.set(id, part);
   const stylesheet = pathToFileURL(resolveAsset(book.bookDir, 'css/print.css')).href;
 
+  const cache = await PartCache.open(book.bookDir, [
+    'parts-v1',
+    await options.browser.version(),
+    ...(await fileStamps([fileURLToPath(stylesheet), ...book.images.map((i) => i.absPath)])),
+  ]);
+  /** Parts whose final print came from the cache. */
+  const reused = new Set<number>();
+  const what = (part: PrintPart): string => part.section?.sourcePath ?? `the ${part.role} page`;
+  /** Per part: the key of its document, and whether it was loaded in a tab (cached parts are not). */
+  const documents: ({ key: string; loaded: boolean; file: string } | undefined)[] = parts.map(() => undefined);
+
   /** Printed parts: the page count at once, the parsed PDF later (parsing overlaps the next print). */
   const printed: ({ pageCount: number; parsed: Promise<LaidOutPart> } | undefined)[] = parts.map(() => undefined);
   const counts = (): (number | undefined)[] => printed.map((l) => l?.pageCount);
@@ -113,17 +127,40 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printers: 
     });
     const file = path.join(workDir, `${part.key}.html`);
     await writeFile(file, html);
-    await printer.load(file, part.section?.sourcePath ?? `the ${part.role} page`);
+    const key = cache.htmlKey(html);
+    // A part printed before is not loaded now: if its folios have not moved, it needs no tab at all.
+    const known = cache.knows(key);
+    documents[index] = { key, loaded: !known, file };
+    if (!known) await printer.load(file, what(part));
+  };
+
+  /** The folio rule of part `index`: its first folio, and folios enough for its pages. */
+  const folioRule = (index: number, atLeast: number): { css: string; count: number } => {
+    const part = parts[index]!;
+    const { firstFolio } = placeParts(parts, counts()).placements[index]!;
+    const count = Math.max(40, (printed[index]?.pageCount ?? 0) + 10, Math.ceil(textLength(book, part) / 700), atLeast);
+    const folios = Array.from({ length: count }, (_, k) => formatFolio(part.folioStyle, firstFolio + k));
+    return { css: templates.render('print/folio-style', { folios }), count };
   };
 
   /** Prints the loaded part `index` with its folios, now that the parts before it are counted. */
   const print = async (index: number, printer: PartPrinter): Promise<void> => {
     const part = parts[index]!;
-    const { firstFolio } = placeParts(parts, counts()).placements[index]!;
-    let folioCount = Math.max(40, (printed[index]?.pageCount ?? 0) + 10, Math.ceil(textLength(book, part) / 700));
+    const document = documents[index]!;
+    let atLeast = 0;
     for (;;) {
-      const folios = Array.from({ length: folioCount }, (_, k) => formatFolio(part.folioStyle, firstFolio + k));
-      const bytes = await printer.print(templates.render('print/folio-style', { folios }));
+      const { css, count: folioCount } = folioRule(index, atLeast);
+      let bytes = await cache.get(document.key, css);
+      if (bytes) reused.add(index);
+      else {
+        reused.delete(index);
+        if (!document.loaded) {
+          await printer.load(document.file, what(part)); // known, but its folios moved
+          document.loaded = true;
+        }
+        bytes = await printer.print(css);
+        await cache.put(document.key, css, bytes);
+      }
       const pageCount = countPages(bytes);
       if (pageCount <= folioCount) {
         const parsed = parsePart(part, bytes, pageCount);
@@ -131,7 +168,7 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printers: 
         printed[index] = { pageCount, parsed };
         return;
       }
-      folioCount = pageCount + 10; // more pages than folios prepared: prepare enough, print again
+      atLeast = pageCount + 10; // more pages than folios prepared: prepare enough, print again
     }
   };
   /** Where the headings fall, for a contents deeper than chapters (known once the parts are parsed). */
@@ -169,7 +206,7 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printers: 
   const done = await settled();
   const { placements, totalPages } = placeParts(parts, counts());
   const refused = [...new Set(printers.flatMap((p) => [...p.refused]))];
-  return { parts: done, placements, totalPages, geometry: renderer.geometry, refused, pageBreaks: pageBreaks(done, placements) };
+  return { parts: done, placements, totalPages, geometry: renderer.geometry, refused, pageBreaks: pageBreaks(done, placements), reused: reused.size };
 }
 
 /** Characters a part sets, to guess how many folios to prepare (about 700 to a page, generously). */

@@ -1,0 +1,72 @@
+/**
+ * Laid-out parts kept between builds, keyed by everything that decides their bytes: the part's
+ * HTML, its folio rule, the stylesheet, the images it may show, the browser version. A rebuild
+ * after editing one chapter prints only that chapter (and the parts whose folios moved).
+ * The cache lives in the book folder's .cache/; set EBOOK_NO_CACHE=1 to bypass it.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export class PartCache {
+  private constructor(
+    private readonly dir: string | undefined,
+    private readonly salt: string,
+    /** Document keys with at least one printed version in the cache. */
+    private readonly known: Set<string>,
+  ) {}
+
+  /** `salt`: what every part depends on (stylesheet, images, browser, builder version). */
+  static async open(bookDir: string, salt: string[]): Promise<PartCache> {
+    const none = new PartCache(undefined, '', new Set());
+    if (process.env.EBOOK_NO_CACHE) return none;
+    const dir = path.join(bookDir, '.cache', 'parts');
+    try {
+      await mkdir(dir, { recursive: true });
+      const known = new Set((await readdir(dir)).map((f) => f.split('-')[0]!));
+      return new PartCache(dir, hash(salt.join('\0')), known);
+    } catch {
+      return none; // a read-only book folder builds without a cache
+    }
+  }
+
+  /** The key of a part's document. */
+  htmlKey(html: string): string {
+    return hash(`${this.salt}\0${html}`);
+  }
+
+  /** Whether some version of this document was printed before (its folios may differ). */
+  knows(htmlKey: string): boolean {
+    return this.known.has(htmlKey);
+  }
+
+  async get(htmlKey: string, css: string): Promise<Uint8Array | undefined> {
+    if (!this.dir) return undefined;
+    return readFile(this.file(htmlKey, css)).catch(() => undefined);
+  }
+
+  async put(htmlKey: string, css: string, pdf: Uint8Array): Promise<void> {
+    if (!this.dir) return;
+    const file = this.file(htmlKey, css);
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, pdf)
+      .then(() => rename(temp, file))
+      .catch(() => undefined); // a cache that cannot be written only costs time
+  }
+
+  private file(htmlKey: string, css: string): string {
+    return path.join(this.dir!, `${htmlKey}-${hash(css).slice(0, 16)}.pdf`);
+  }
+}
+
+const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
+
+/** Size and time of each file: enough to notice an edited image or stylesheet. */
+export async function fileStamps(files: string[]): Promise<string[]> {
+  return Promise.all(
+    files.map(async (f) => {
+      const info = await stat(f).catch(() => undefined);
+      return `${f}:${info?.size ?? 0}:${info?.mtimeMs ?? 0}`;
+    }),
+  );
+}
