@@ -204,3 +204,22 @@ describe('crop marks, for printers who ask for them', () => {
     expect(ops.fnArray.length).toBeGreaterThan(8);
   });
 });
+
+describe('headings in Try Again', () => {
+  it('never stand alone at the foot of a page: at least two lines of text follow each on its page', async () => {
+    const { loadConfig } = await import('../build/config/load-config.ts');
+    const { loadSources } = await import('../build/sources/load-sources.ts');
+    const { buildModel } = await import('../build/model/build-model.ts');
+    const { ROOT } = await import('./helpers/paths.ts');
+    const book = buildModel(await loadConfig(path.join(ROOT, 'book.yaml')), ROOT, await loadSources(ROOT));
+    const texts = await pageTexts(await openPdfjs(path.join(REPO_OUT, `${REPO_SLUG}.pdf`)));
+    const headings = book.sections.flatMap((s) => s.headings.map((h) => h.text));
+    expect(headings.length).toBeGreaterThan(5);
+    for (const heading of headings) {
+      const page = texts.findIndex((t) => t.split('\n').some((l) => l.trim() === heading));
+      expect(page, heading).toBeGreaterThan(0);
+      const lines = texts[page]!.split('\n').map((l) => l.trim()).filter(Boolean);
+      expect(lines.length - lines.indexOf(heading) - 1, `lines after “${heading}”`).toBeGreaterThanOrEqual(2);
+    }
+  });
+});
