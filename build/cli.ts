@@ -8,6 +8,7 @@ import { fieldTable } from './config/fields.ts';
 
 const cli = cac('ebook-build');
 cli
+  .usage('[--book DIR] [--out DIR] [--format pdf,epub,print,cover]')
   .option('--book <dir>', 'Book folder (book.yaml, chapters/, optional assets/ and templates/)', { default: '.' })
   .option('--out <dir>', 'Output folder (default: <book>/dist)')
   .option('--format <list>', `Comma-separated outputs: ${FORMATS.join(', ')}`, { default: FORMATS.join(',') })
@@ -15,8 +16,14 @@ cli
   .help();
 
 async function main(): Promise<number> {
-  const { options } = cli.parse();
+  const { options, args } = cli.parse();
   if (options.help) return 0;
+  const known = new Set(['book', 'out', 'format', 'fields', 'help', 'h', '--']);
+  const unknown = Object.keys(options).filter((k) => !known.has(k));
+  if (unknown.length > 0 || args.length > 0) {
+    console.error(`error: unknown ${unknown.length ? `option --${unknown[0]}` : `argument ${args[0]}`}; see --help`);
+    return 2;
+  }
   if (options.fields) {
     console.log(fieldTable());
     return 0;
@@ -25,9 +32,9 @@ async function main(): Promise<number> {
     .split(',')
     .map((f) => f.trim())
     .filter(Boolean);
-  const unknown = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
-  if (unknown.length > 0 || formats.length === 0) {
-    console.error(`error: unknown format ${unknown.join(', ') || '(none)'}; choose from ${FORMATS.join(', ')}`);
+  const unknownFormats = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
+  if (unknownFormats.length > 0 || formats.length === 0) {
+    console.error(`error: unknown format ${unknownFormats.join(', ') || '(none)'}; choose from ${FORMATS.join(', ')}`);
     return 2;
   }
   const bookDir = path.resolve(String(options.book));

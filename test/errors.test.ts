@@ -156,3 +156,15 @@ describe('the browser', () => {
     expect(result.stderr).toMatch(/tried to load file:\/\/\/etc\/hostname.*refused/);
   });
 });
+
+describe('the command line', () => {
+  it('refuses an unknown option or format, with exit code 2', () => {
+    const dir = bookWith({});
+    const option = runCli(dir, ['--bok', 'x']);
+    expect(option.status).toBe(2);
+    expect(option.stderr).toContain('unknown option --bok');
+    const format = runCli(dir, ['--format', 'pdf,mobi']);
+    expect(format.status).toBe(2);
+    expect(format.stderr).toContain('unknown format mobi');
+  });
+});
