@@ -18,6 +18,8 @@ export interface BookData {
   date: string | undefined;
   year: string | undefined;
   creditsHtml: string;
+  /** The print edition's ISBN as written in book.yaml (cover.isbn), for the copyright page. */
+  printIsbn: string | undefined;
 }
 
 export function bookData(book: Book): BookData {
@@ -41,6 +43,7 @@ export function bookData(book: Book): BookData {
     date: c.date,
     year: c.date?.slice(0, 4),
     creditsHtml: c.credits ? sanitizeFragment(md.render(c.credits)) : '',
+    printIsbn: c.cover.isbn,
   };
 }
 
