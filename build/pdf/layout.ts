@@ -6,7 +6,7 @@
  */
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
 import type { Book, Section } from '../model/book.ts';
@@ -74,10 +74,16 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
   const roots = [workDir, book.bookDir, BUILDER_ROOT];
   const timeout = options.timeoutMs ?? browserTimeoutMs();
   const printers = [new PartPrinter(browser, roots, timeout), new PartPrinter(browser, roots, timeout)];
+  const stylesheet = resolveAsset(book.bookDir, 'css/print.css');
+  const cache = await PartCache.open(book.bookDir, [
+    'parts-v1',
+    await browser.version(),
+    ...(await fileStamps([stylesheet, ...book.images.map((i) => i.absPath)])),
+  ]);
   try {
     let estimate = 0;
     for (let pass = 0; pass < 3; pass++) {
-      const layout = await layOutOnce(options, parts, printers, estimate);
+      const layout = await layOutOnce(options, parts, printers, cache, estimate);
       const again = createPrintRenderer(book, templates, layout.totalPages).geometry;
       // The gutter depends on the final page count: lay out again only when a step is crossed.
       if (again.inside === layout.geometry.inside) return layout;
@@ -89,18 +95,19 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
   }
 }
 
-async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printers: PartPrinter[], pageEstimate: number): Promise<Layout> {
+async function layOutOnce(
+  options: LayoutOptions,
+  parts: PrintPart[],
+  printers: PartPrinter[],
+  cache: PartCache,
+  pageEstimate: number,
+): Promise<Layout> {
   const { book, templates, workDir } = options;
   const renderer = createPrintRenderer(book, templates, pageEstimate);
   const partOfId = new Map<string, PrintPart>();
   for (const part of parts) for (const id of part.ids) partOfId.set(id, part);
   const stylesheet = pathToFileURL(resolveAsset(book.bookDir, 'css/print.css')).href;
 
-  const cache = await PartCache.open(book.bookDir, [
-    'parts-v1',
-    await options.browser.version(),
-    ...(await fileStamps([fileURLToPath(stylesheet), ...book.images.map((i) => i.absPath)])),
-  ]);
   /** Parts whose final print came from the cache. */
   const reused = new Set<number>();
   const what = (part: PrintPart): string => part.section?.sourcePath ?? `the ${part.role} page`;
@@ -117,7 +124,6 @@ async function layOutOnce(options: LayoutOptions, parts: PrintPart[], printers: 
     const part = parts[index]!;
     const html = renderer.render({
       part,
-      folios: [],
       contents: part.role === 'contents' ? contentsEntries(book, parts, counts(), contentsDestinations) : [],
       stylesheet,
       href: (id) => {

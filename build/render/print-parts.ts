@@ -94,8 +94,6 @@ export function planPrintParts(book: Book): PrintPart[] {
 
 export interface PartRenderInput {
   part: PrintPart;
-  /** Folio printed on the part's first page, and how many folios to prepare. */
-  folios: string[];
   contents: ContentsEntry[];
   /** Href for an id from this part: "#id" when it lives here, "<file>.html#id" elsewhere. */
   href(id: string): string;
@@ -158,7 +156,6 @@ export function createPrintRenderer(book: Book, templates: Templates, pageCount:
         fontFamily: fontFamilyValue(fonts),
         stylesheet: input.stylesheet,
         page: geometry,
-        folios: input.folios,
         showFolios: part.showFolios,
         runningHead,
         part: {
