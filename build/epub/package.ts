@@ -12,6 +12,7 @@ import { resolveAsset } from '../assets.ts';
 import { prepareEpubImage, type EpubImage } from './images.ts';
 import { epubFonts, type EpubFont } from './fonts.ts';
 import { markBlocks } from '../render/blocks.ts';
+import { stripSourceLines } from '../markdown/source-lines.ts';
 import type { PageBreak } from '../pdf/layout.ts';
 
 export interface EpubFile {
@@ -101,7 +102,7 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
     return `${rel}#${id}`;
   };
   const relink = (html: string, fromDoc: string): string =>
-    html.replace(/href="#([^"]+)"/g, (_, id: string) => `href="${hrefTo(decodeURIComponent(id), fromDoc)}"`).replace(/src="images\//g, 'src="../images/');
+    stripSourceLines(html).replace(/href="#([^"]+)"/g, (_, id: string) => `href="${hrefTo(decodeURIComponent(id), fromDoc)}"`).replace(/src="images\//g, 'src="../images/');
 
   const files: EpubFile[] = [];
   // Latin-script books carry their typeface (subset below, once the text is known).

@@ -74,7 +74,7 @@ export interface MarkdownEnv {
 
 /** Parses a file; `slugger` is shared across the whole book so generated ids never collide. */
 export function parseSection(md: MarkdownIt, source: SourceFile, slugger: GithubSlugger): ParsedSection {
-  const env: MarkdownEnv = {};
+  const env: MarkdownEnv = { bodyLine: source.bodyLine };
   const tokens = md.parse(source.body, env);
   const lineOf = (t: Token | undefined): number => (t?.map ? t.map[0] + source.bodyLine : source.bodyLine);
 

@@ -5,7 +5,7 @@
 import type { MarkdownIt } from 'markdown-it';
 import type { Token } from 'markdown-it';
 import { attr, type ParsedSection } from './parse.ts';
-import { sanitizeFragment } from './sanitize.ts';
+import { sanitizeRawHtml, wellFormed } from './sanitize.ts';
 
 export interface RenderContext {
   /** Id prefix for this section's notes: note-<sectionId>-<n>. */
@@ -14,6 +14,8 @@ export interface RenderContext {
   citation(key: string): { label: string; id: string };
   /** The href an image gets in the book's HTML, from the src written in the Markdown. */
   imageHref(src: string): string;
+  /** The same for an <img src> in raw HTML; undefined when the book cannot show it. */
+  rawImageHref?(src: string): string | undefined;
 }
 
 export interface RenderedNote {
@@ -53,6 +55,14 @@ export function renderSection(md: MarkdownIt, parsed: ParsedSection, ctx: Render
       const { label, id } = ctx.citation((tokens[idx]!.meta as { key: string }).key);
       return `<a class="citation" href="#${id}">${md.utils.escapeHtml(label)}</a>`;
     };
+    // Only the author's raw HTML is filtered; the builder's own markup is not.
+    const rawImage = (src: string): string | undefined => ctx.rawImageHref?.(src);
+    rules.html_block = (tokens, idx, _o, e) => {
+      const token = tokens[idx]!;
+      const offset = (e as { bodyLine?: number }).bodyLine ?? 1;
+      return sanitizeRawHtml(token.content, rawImage, token.map ? token.map[0] + offset : undefined);
+    };
+    rules.html_inline = (tokens, idx) => sanitizeRawHtml(tokens[idx]!.content, rawImage);
     const defaultImage = saved.image!;
     rules.image = (tokens, idx, options, e, self) => {
       const token = tokens[idx]!;
@@ -65,8 +75,8 @@ export function renderSection(md: MarkdownIt, parsed: ParsedSection, ctx: Render
 
     const split = tokens.findIndex((t) => t.type === 'footnote_block_open');
     const body = (split < 0 ? tokens : tokens.slice(0, split)).filter((_, i, all) => !isTitleToken(all, i));
-    const bodyHtml = sanitizeFragment(md.renderer.render(body, md.options, env));
-    const titleHtml = sanitizeFragment(md.renderer.renderInline(parsed.titleTokens ?? [], md.options, env)) ||
+    const bodyHtml = wellFormed(md.renderer.render(body, md.options, env));
+    const titleHtml = wellFormed(md.renderer.renderInline(parsed.titleTokens ?? [], md.options, env)) ||
       md.utils.escapeHtml(parsed.title ?? '');
 
     const notes: RenderedNote[] = [];
@@ -83,7 +93,7 @@ export function renderSection(md: MarkdownIt, parsed: ParsedSection, ctx: Render
             number: n,
             id: noteId(ctx.sectionId, n),
             refIds: Array.from({ length: Math.max(1, count) }, (_, sub) => noteRefId(ctx.sectionId, n, sub)),
-            html: sanitizeFragment(md.renderer.render(tokens.slice(open + 1, i), md.options, env)),
+            html: wellFormed(md.renderer.render(tokens.slice(open + 1, i), md.options, env)),
           });
           open = -1;
         }

@@ -22,7 +22,7 @@ export function hyphenatorFor(language: string): HyphenateHtml | null {
     for (const name of candidates) {
       try {
         const mod = require(`hyphen/${name}`) as { hyphenateHTMLSync: HyphenateHtml };
-        found = (html) => mod.hyphenateHTMLSync(html, { minWordLength: 6 });
+        found = skippingVerbatim((html) => mod.hyphenateHTMLSync(html, { minWordLength: 6 }));
         break;
       } catch {
         // try the next, shorter tag
@@ -31,4 +31,22 @@ export function hyphenatorFor(language: string): HyphenateHtml | null {
   }
   cache.set(tag, found);
   return found;
+}
+
+/**
+ * Code, keyboard input, sample output, math and SVG are never hyphenated: a soft hyphen in
+ * `return` or inside a MathML token would print, or change what the reader copies.
+ */
+const VERBATIM = /<(pre|code|kbd|samp|math|svg)\b[^>]*>[\s\S]*?<\/\1>/g;
+
+function skippingVerbatim(hyphenate: HyphenateHtml): HyphenateHtml {
+  return (html) => {
+    let out = '';
+    let last = 0;
+    for (const match of html.matchAll(VERBATIM)) {
+      out += hyphenate(html.slice(last, match.index)) + match[0];
+      last = match.index + match[0].length;
+    }
+    return last === 0 ? hyphenate(html) : out + hyphenate(html.slice(last));
+  };
 }

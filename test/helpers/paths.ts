@@ -9,3 +9,7 @@ export const FIXTURE_OUT = path.join(OUT, 'fixture');
 export const REPO_OUT = path.join(OUT, 'book');
 export const FIXTURE_SLUG = 'the-lighthouse-keepers-almanac';
 export const REPO_SLUG = 'try-again';
+/** A technical book written as Markdown for GitHub: code, figures, wide and long tables, call-outs. */
+export const TECH_BOOK = path.join(ROOT, 'test', 'fixtures', 'tech-book');
+export const TECH_OUT = path.join(OUT, 'tech');
+export const TECH_SLUG = 'shipping-small-services';

@@ -3,10 +3,11 @@
  * open what was built), and makes sure the EPUB validators are there: Debian's EPUBCheck is
  * installed with apt-get when missing and possible.
  */
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { buildBook } from '../../build/build.ts';
 import { ensureJavaEpubcheck } from '../helpers/epubcheck.ts';
-import { FIXTURE_BOOK, FIXTURE_OUT, OUT, REPO_OUT, ROOT } from '../helpers/paths.ts';
+import { FIXTURE_BOOK, FIXTURE_OUT, OUT, REPO_OUT, ROOT, TECH_BOOK, TECH_OUT } from '../helpers/paths.ts';
 
 export default async function setup(): Promise<void> {
   process.env.SOURCE_DATE_EPOCH ??= '1700000000';
@@ -15,4 +16,7 @@ export default async function setup(): Promise<void> {
   const formats = ['pdf', 'epub', 'print', 'cover'] as const;
   await buildBook({ bookDir: FIXTURE_BOOK, outDir: FIXTURE_OUT, formats });
   await buildBook({ bookDir: ROOT, outDir: REPO_OUT, formats });
+  const tech = await buildBook({ bookDir: TECH_BOOK, outDir: TECH_OUT, formats });
+  // The tests read what the build warned about (elements scaled to fit, and the like).
+  await writeFile(path.join(TECH_OUT, 'warnings.json'), JSON.stringify(tech.warnings, null, 2));
 }
