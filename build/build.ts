@@ -19,9 +19,14 @@ import { assemblePdfs, type AssembledPdfs } from './pdf/assemble.ts';
 import { renderCovers, type Covers } from './cover/covers.ts';
 import { buildEpubPackage, prepareEpubAssets } from './epub/package.ts';
 import { writeEpubZip } from './epub/zip.ts';
+import { validateEpub } from './epub/validate.ts';
 import { OutputSet } from './output/atomic.ts';
 import { buildDate } from './reproducible.ts';
-import { BookError } from './errors.ts';
+import { BookError, BookErrors, throwIfAny } from './errors.ts';
+import { fitMessages } from './pdf/fit.ts';
+import { renderDiagrams } from './diagrams/render-diagrams.ts';
+import { attachDiagrams } from './model/diagrams.ts';
+import type { Browser } from 'puppeteer-core';
 
 export const FORMATS = ['pdf', 'epub', 'print', 'cover'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -31,6 +36,8 @@ export interface BuildOptions {
   outDir: string;
   formats: readonly Format[];
   log?: Log;
+  /** Every warning is an error: for a book that must come out exactly as written. */
+  strict?: boolean;
 }
 
 export interface BuildResult {
@@ -44,6 +51,11 @@ export interface BuildResult {
   timings: Record<string, number>;
   /** Parts of the print layout printed now, and taken from the cache of earlier builds. */
   layoutParts: { printed: number; reused: number } | undefined;
+  /**
+   * Mermaid diagrams drawn now, and taken from the cache; undefined for a book without any (it
+   * never loads Mermaid). With `drawn` 0, no tab was opened for them either.
+   */
+  diagrams: { drawn: number; reused: number } | undefined;
 }
 
 const OUTPUT_NAMES: Record<Format, (slug: string) => string> = {
@@ -69,24 +81,35 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
 
   const config = await timed('load', () => loadConfig(path.join(bookDir, 'book.yaml')));
   const sources = await timed('sources', () => loadSources(bookDir));
-  const book = await timed('model', () => buildModel(config, bookDir, sources));
-  const images = await timed('images', () => inspectImages(book.images));
+  const modelled = await timed('model', () => buildModel(config, bookDir, sources));
+  const images = await timed('images', () => inspectImages(modelled.images));
   const templates = await timed('templates', () => loadTemplates(bookDir));
   const date = buildDate(bookDir);
   const outputs = new OutputSet(path.resolve(options.outDir));
   await outputs.prepare();
   const slug = config.slug;
   const wants = (f: Format): boolean => options.formats.includes(f);
-  const warnings = [...book.warnings];
+  const warnings = [...modelled.warnings];
   let printPageCount: number | undefined;
 
   let cover: BuildResult['cover'];
-  // Fonts and images for the EPUB need only the model: made while the browser lays out pages.
-  const epubAssets = wants('epub') ? prepareEpubAssets(book) : undefined;
-  epubAssets?.catch(() => undefined); // awaited, and reported, with the EPUB
+  // One browser for the whole build: the diagrams first (their drawings enter the model), then
+  // the layout and the covers. Every output needs it (an EPUB-only build, for its cover).
+  let browser: Browser | undefined;
 
   try {
-    const rendered = await renderWithBrowser(book, images, templates, date, options.formats, log, timed);
+    const executable = ensureBrowser(log);
+    const launched = await timed('browser', () => launchBrowser(executable));
+    browser = launched;
+    const { diagrams } = modelled;
+    const drawn = diagrams.length > 0 ? await timed('diagrams', () => renderDiagrams(diagrams, { browser: launched, bookDir, language: config.language, print: config.print })) : undefined;
+    warnings.push(...(drawn?.warnings ?? []));
+    const book = drawn ? attachDiagrams(modelled, drawn.drawings) : modelled;
+    // Fonts and images for the EPUB need only the model: made while the browser lays out pages.
+    const epubAssets = wants('epub') ? prepareEpubAssets(book) : undefined;
+    epubAssets?.catch(() => undefined); // awaited, and reported, with the EPUB
+
+    const rendered = await renderWithBrowser(launched, book, images, templates, date, options.formats, timed);
     warnings.push(...rendered.warnings);
     printPageCount = rendered.pdfs?.printPageCount;
     const { covers } = rendered;
@@ -112,8 +135,15 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
           pageBreaks: rendered.pageBreaks,
           printSource: isbn ? `urn:isbn:${isbn}` : undefined,
         });
-        await writeEpubZip(pkg, outputs.reserve(outputName(slug, 'epub')), date);
+        const file = outputs.reserve(outputName(slug, 'epub'));
+        await writeEpubZip(pkg, file, date);
+        const verdict = await timed('epubcheck', () => validateEpub(file, book));
+        throwIfAny(verdict.errors);
+        warnings.push(...verdict.warnings);
       });
+    }
+    if (options.strict && warnings.length > 0) {
+      throw new BookErrors(warnings.map((w) => new BookError(`${w} (an error with --strict)`)));
     }
     const written = await outputs.commit().catch((e: Error) => {
       throw new BookError(`cannot put the outputs in place: ${e.message}`);
@@ -125,10 +155,13 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
         bytes: (await stat(file)).size,
       })),
     );
-    return { book, files, printPageCount, cover, warnings, timings, layoutParts: rendered.layoutParts };
+    const diagramCounts = drawn ? { drawn: drawn.drawn, reused: drawn.reused } : undefined;
+    return { book, files, printPageCount, cover, warnings, timings, layoutParts: rendered.layoutParts, diagrams: diagramCounts };
   } catch (e) {
     await outputs.discard();
     throw e;
+  } finally {
+    await browser?.close().catch(() => undefined);
   }
 }
 
@@ -142,25 +175,28 @@ interface Rendered {
 }
 
 /**
- * Everything that needs the browser, in one browser: the print layout (when a PDF or the cover
- * is wanted: the spine needs the real page count), then the covers, then the two PDFs.
+ * Everything that lays out pages, in the build's browser: the print layout (when a PDF or the
+ * cover is wanted: the spine needs the real page count), then the covers, then the two PDFs.
  */
 async function renderWithBrowser(
+  browser: Browser,
   book: Book,
   images: ImageInfo[],
   templates: Templates,
   date: Date,
   formats: readonly Format[],
-  log: Log,
   timed: <T>(stage: string, run: () => Promise<T> | T) => Promise<T>,
 ): Promise<Rendered> {
-  const executable = ensureBrowser(log);
-  const browser = await timed('browser', () => launchBrowser(executable));
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'ebook-layout-'));
   try {
     const needsLayout = formats.some((f) => f === 'pdf' || f === 'print' || f === 'cover');
     const layout = needsLayout ? await timed('layout', () => layOutBook({ book, templates, browser, workDir })) : undefined;
     const warnings = (layout?.refused ?? []).map((r) => `the page tried to load ${r}; refused (only files inside the book may load)`);
+    if (layout) {
+      const fit = fitMessages(layout.fit.map(({ part, findings }) => ({ file: part.section?.sourcePath ?? `the ${part.role} page`, findings })));
+      throwIfAny(fit.errors);
+      warnings.push(...fit.warnings);
+    }
     if (layout) warnings.push(...imageResolutionWarnings(images, layout.geometry));
     // The interior's page count rounded up to even, as assembly does; an EPUB-only build has no
     // interior, and its cover does not depend on the count.
@@ -178,7 +214,6 @@ async function renderWithBrowser(
     const layoutParts = layout ? { printed: layout.parts.length - layout.reused, reused: layout.reused } : undefined;
     return { pdfs, covers, warnings, pageBreaks: layout?.pageBreaks ?? [], layoutParts };
   } finally {
-    await browser.close().catch(() => undefined);
     if (!process.env.EBOOK_KEEP_WORK) await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -8,17 +8,18 @@ import { fieldTable } from './config/fields.ts';
 
 const cli = cac('ebook-build');
 cli
-  .usage('[--book DIR] [--out DIR] [--format pdf,epub,print,cover]')
+  .usage('[--book DIR] [--out DIR] [--format pdf,epub,print,cover] [--strict]')
   .option('--book <dir>', 'Book folder (book.yaml, chapters/, optional assets/ and templates/)', { default: '.' })
   .option('--out <dir>', 'Output folder (default: <book>/dist)')
   .option('--format <list>', `Comma-separated outputs: ${FORMATS.join(', ')}`, { default: FORMATS.join(',') })
+  .option('--strict', 'Treat every warning as an error (exit 1, no output changed)')
   .option('--fields', 'Print the book.yaml field reference (Markdown) and exit')
   .help();
 
 async function main(): Promise<number> {
   const { options, args } = cli.parse();
   if (options.help) return 0;
-  const known = new Set(['book', 'out', 'format', 'fields', 'help', 'h', '--']);
+  const known = new Set(['book', 'out', 'format', 'strict', 'fields', 'help', 'h', '--']);
   const unknown = Object.keys(options).filter((k) => !known.has(k));
   if (unknown.length > 0 || args.length > 0) {
     console.error(`error: unknown ${unknown.length ? `option --${unknown[0]}` : `argument ${args[0]}`}; see --help`);
@@ -40,7 +41,7 @@ async function main(): Promise<number> {
   const bookDir = path.resolve(String(options.book));
   const outDir = path.resolve(options.out ? String(options.out) : path.join(bookDir, 'dist'));
   const started = performance.now();
-  const result = await buildBook({ bookDir, outDir, formats: formats as Format[], log: (m) => console.error(m) });
+  const result = await buildBook({ bookDir, outDir, formats: formats as Format[], strict: Boolean(options.strict), log: (m) => console.error(m) });
   for (const w of result.warnings) console.error(`warning: ${w}`);
   for (const f of result.files) console.log(`${path.relative(process.cwd(), f.path) || f.path}  ${(f.bytes / 1024).toFixed(0)} KiB`);
   if (result.printPageCount !== undefined) console.log(`print interior: ${result.printPageCount} pages`);

@@ -32,6 +32,50 @@ const TC = cjk('Noto Serif TC', '@fontsource/noto-serif-tc');
 const KR = cjk('Noto Serif KR', '@fontsource/noto-serif-kr');
 const JP = cjk('Noto Serif JP', '@fontsource/noto-serif-jp');
 
+/**
+ * The code face: DejaVu Sans Mono (Bitstream Vera licence, DejaVu changes public domain). Of the
+ * monospace faces on npm with TrueType outlines, it is the one whose package covers box drawing
+ * (`tree` output), arrows and the common symbols (✓ ≤ ↪) that code and terminal output use.
+ * Its package has one face file per style, no unicode ranges: it is declared only in documents
+ * that hold code (see hasCode).
+ */
+export const CODE_FONT: FontFamily = {
+  family: 'DejaVu Mono',
+  package: '@fontsource/dejavu-mono',
+  css: ['400.css', '400-italic.css', '700.css', '700-italic.css'],
+  cjk: false,
+};
+
+/** CSS font-family value for code: the code face, then the text faces for what it lacks (CJK in comments). */
+export const codeFontFamilyValue = (textStack: FontFamily[]): string =>
+  [`'${CODE_FONT.family}'`, ...textStack.map((f) => `'${f.family}'`), 'monospace'].join(', ');
+
+/**
+ * Whether HTML holds what is set in the code face: code, keyboard input, sample output, and the
+ * labels of inline SVG drawn in a monospace family (class svg-code, see markdown/inline-svg.ts).
+ */
+export const hasCode = (html: string): boolean => /<(?:pre|code|kbd|samp)[\s>]|class=\\?"[^"]*\bsvg-code\b/.test(html);
+
+/**
+ * The math face: Noto Sans Math (OFL), the one TrueType font on npm with an OpenType MATH table,
+ * which Chromium needs to stretch brackets and set fractions, roots and limits (Latin Modern,
+ * STIX Two and Libertinus Math are CFF fonts, which Chromium writes into PDFs as Type 3). It is
+ * declared only in documents that hold math (see hasMath and mathFontFaceCss).
+ */
+export const MATH_FONT: FontFamily = {
+  family: 'Noto Sans Math',
+  package: '@fontsource/noto-sans-math',
+  css: ['400.css'],
+  cjk: false,
+};
+
+/** CSS font-family value for math: the math face, then the text faces (it has no accented letters, for \text{é}). */
+export const mathFontFamilyValue = (textStack: FontFamily[]): string =>
+  [`'${MATH_FONT.family}'`, ...textStack.map((f) => `'${f.family}'`), 'math'].join(', ');
+
+/** Whether HTML holds MathML (markdown/math-plugin.ts). */
+export const hasMath = (html: string): boolean => /<math[\s>]/.test(html);
+
 /** The text face for a language, first, then fallbacks for scripts a book quotes (titles in the original script). */
 export function fontStackFor(language: string): FontFamily[] {
   const tag = language.toLowerCase();
@@ -114,4 +158,16 @@ export function fontFaceCss(stack: FontFamily[], text: string): string {
     }
   }
   return out.join('\n');
+}
+
+/**
+ * The math face's @font-face rule. Fontsource calls its one file "latin", but the file holds the
+ * whole font (some 3,000 characters: Greek, operators, arrows, math alphanumerics); the Latin-only
+ * unicode-range it declares would keep Chromium from using it for ω or ∑, so the range is dropped.
+ */
+export function mathFontFaceCss(): string {
+  return fontCssFiles(MATH_FONT)
+    .flatMap((file) => faceRules(file))
+    .map((rule) => rule.css.replace(/\s*unicode-range:[^;]+;/, ''))
+    .join('\n');
 }

@@ -21,7 +21,7 @@ import { curlyQuotes, renderCovers, type Covers } from '../build/cover/covers.ts
 import { box, fontsOf, openPdfjs, pdfLib } from './helpers/pdf.ts';
 import { FIXTURE_BOOK, OUT } from './helpers/paths.ts';
 
-const print = (over: Partial<BookConfig['print']> = {}): BookConfig['print'] => ({ trim: '6x9', service: 'kdp', paper: 'white', bleed: true, cropMarks: false, ...over });
+const print = (over: Partial<BookConfig['print']> = {}): BookConfig['print'] => ({ trim: '6x9', service: 'kdp', paper: 'white', bleed: true, cropMarks: false, urls: 'inline', ...over });
 
 describe('printCoverGeometry', () => {
   it('gives the worked example: 300 pp, KDP white, 6 × 9 in → spine 0.6756 in, cover 12.9256 × 9.25 in', () => {

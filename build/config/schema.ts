@@ -142,10 +142,59 @@ export const bookConfigSchema = z.strictObject({
         .boolean()
         .default(false)
         .describe('Draw crop marks outside the bleed, for printers who ask for them (KDP and Lulu do not: leave off for them)'),
+      urls: z
+        .enum(['inline', 'notes', 'off'])
+        .default('inline')
+        .describe('Where the PDFs show the address of an external link: after its text, as an endnote, or not at all (the EPUB keeps live links)'),
     })
-    .default({ trim: '6x9', service: 'kdp', paper: 'white', bleed: true, cropMarks: false })
+    .default({ trim: '6x9', service: 'kdp', paper: 'white', bleed: true, cropMarks: false, urls: 'inline' })
     .describe('Print edition settings'),
   cover: coverField,
+  numbering: z
+    .strictObject({
+      by: z.enum(['chapter', 'book']).default('chapter').describe('Number figures, tables, listings and equations per chapter (3.2) or through the book (12)'),
+      enabled: z.boolean().default(true).describe('Print numbers in captions and references at all'),
+    })
+    .default({ by: 'chapter', enabled: true })
+    .describe('Numbering of labelled figures, tables, listings and equations'),
+  labels: z
+    .strictObject(
+      Object.fromEntries(
+        ['figure', 'figures', 'table', 'tables', 'listing', 'listings', 'equation', 'equations', 'chapter', 'chapters', 'appendix', 'appendices', 'section', 'sections', 'and', 'listOfFigures', 'listOfTables'].map((k) => [k, z.string().min(1).optional()]),
+      ) as Record<'figure' | 'figures' | 'table' | 'tables' | 'listing' | 'listings' | 'equation' | 'equations' | 'chapter' | 'chapters' | 'appendix' | 'appendices' | 'section' | 'sections' | 'and' | 'listOfFigures' | 'listOfTables', z.ZodOptional<z.ZodString>>,
+    )
+    .default({})
+    .describe('Words for numbered things, replacing the language\'s: { figure: "Fig." }'),
+  index: z
+    .strictObject({
+      see: z.record(z.string().min(1), z.string().min(1)).default({}).describe('Index entries that send the reader elsewhere: { "Torch": "PyTorch" }'),
+      seeAlso: z.record(z.string().min(1), z.array(z.string().min(1))).default({}).describe('Related entries: { "PyTorch": ["Torch7", "Lua"] }'),
+    })
+    .default({ see: {}, seeAlso: {} })
+    .describe('The back-of-book index, made from ((term)) and (((primary, secondary))) marks'),
+  references: z
+    .strictObject({
+      pages: z.boolean().default(true).describe('In the PDFs, a reference to something on another spread gets its page'),
+      pageFormat: z
+        .string()
+        .regex(/\{page\}/, 'a text holding {page}, e.g. "(page {page})"')
+        .optional()
+        .describe('How that page is printed; default from the language, "(page {page})"'),
+    })
+    .default({ pages: true })
+    .describe('Cross-references'),
+  code: z
+    .strictObject({
+      tabWidth: z
+        .number()
+        .int()
+        .min(1)
+        .max(16)
+        .default(4)
+        .describe('Columns a tab advances to in code blocks (tabs are expanded to spaces in every output)'),
+    })
+    .default({ tabWidth: 4 })
+    .describe('Code block settings'),
 });
 
 export type BookConfigInput = z.input<typeof bookConfigSchema>;

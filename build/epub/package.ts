@@ -7,11 +7,13 @@ import type { Book, Section } from '../model/book.ts';
 import type { Templates } from '../render/templates.ts';
 import { ariaRoleOf, bookData } from '../render/book-data.ts';
 import { labelsFor } from '../render/labels.ts';
-import { isCjkLanguage } from '../fonts.ts';
+import { hasMath, isCjkLanguage } from '../fonts.ts';
 import { resolveAsset } from '../assets.ts';
 import { prepareEpubImage, type EpubImage } from './images.ts';
-import { epubFonts, type EpubFont } from './fonts.ts';
+import { codeCharacters, epubCodeFonts, epubFonts, epubMathFonts, mathCharacters, type EpubFont } from './fonts.ts';
 import { markBlocks } from '../render/blocks.ts';
+import { listEntries } from '../model/book.ts';
+import type { IndexEntry, IndexGroup } from '../model/book-index.ts';
 import { stripSourceLines } from '../markdown/source-lines.ts';
 import type { PageBreak } from '../pdf/layout.ts';
 
@@ -37,7 +39,30 @@ const XHTML = 'application/xhtml+xml';
 const EPUB_TYPES: Record<string, string> = {
   acknowledgements: 'acknowledgments',
   about: 'appendix',
+  // The EPUB vocabulary's list of illustrations and list of tables.
+  figures: 'loi',
+  tables: 'lot',
 };
+
+interface EpubIndexEntry {
+  term: string;
+  /** Each mark, numbered in order: the EPUB has no pages. */
+  locators: { n: number; href: string }[];
+  see: string | undefined;
+  seeAlso: string[];
+  children: EpubIndexEntry[];
+}
+
+function epubIndex(groups: IndexGroup[], href: (id: string) => string): { letter: string; entries: EpubIndexEntry[] }[] {
+  const entry = (e: IndexEntry): EpubIndexEntry => ({
+    term: e.term,
+    locators: e.locators.map((l, k) => ({ n: k + 1, href: href(l.id) })),
+    see: e.see,
+    seeAlso: e.seeAlso,
+    children: e.children.map(entry),
+  });
+  return groups.map((g) => ({ letter: g.letter, entries: g.entries.map(entry) }));
+}
 
 /** Fonts and images for the EPUB: they depend on the model only, so they can be made early. */
 export interface EpubAssets {
@@ -61,12 +86,23 @@ export async function prepareEpubAssets(book: Book): Promise<EpubAssets> {
   ]
     .join(' ')
     .replace(/<[^>]+>/g, '');
-  const [fonts, images] = await Promise.all([
+  const [textFonts, codeFonts, mathFonts, images] = await Promise.all([
     isCjkLanguage(book.config.language) ? Promise.resolve([]) : epubFonts(book.config.language, text),
-    Promise.all(book.images.map((asset) => prepareEpubImage(asset))),
+    epubCodeFonts(bookCodeCharacters(book)),
+    epubMathFonts(bookMathCharacters(book)),
+    // SVG images are drawn inline in the documents (build/markdown/inline-svg.ts), not linked.
+    Promise.all(book.images.filter((asset) => !asset.inline).map((asset) => prepareEpubImage(asset))),
   ]);
-  return { fonts, images };
+  return { fonts: [...textFonts, ...codeFonts, ...mathFonts], images };
 }
+
+/** The characters of the book's formulas, which the math face is subset to. */
+const bookMathCharacters = (book: Book): string =>
+  mathCharacters(book.sections.flatMap((s) => [s.titleHtml, s.bodyHtml, ...s.notes.map((n) => n.html)]));
+
+/** The characters of the book's code (titles, text and notes), which the code face is subset to. */
+const bookCodeCharacters = (book: Book): string =>
+  codeCharacters(book.sections.flatMap((s) => [s.titleHtml, s.bodyHtml, ...s.notes.map((n) => n.html)]));
 
 export interface EpubExtras {
   /** From prepareEpubAssets(), when it was started earlier. */
@@ -93,6 +129,7 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
     ['toc', 'nav.xhtml'],
   ]);
   for (const [id, sid] of book.idToSection) homeOf.set(id, `text/${sid}.xhtml`);
+  for (const s of book.sections) homeOf.set(s.id, docOf(s)); // the generated index has no file of its own
 
   /** Href from a document in folder `from` ("text" or "") to the document holding `id`. */
   const hrefTo = (id: string, fromDoc: string): string => {
@@ -105,15 +142,21 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
     stripSourceLines(html).replace(/href="#([^"]+)"/g, (_, id: string) => `href="${hrefTo(decodeURIComponent(id), fromDoc)}"`).replace(/src="images\//g, 'src="../images/');
 
   const files: EpubFile[] = [];
-  // Latin-script books carry their typeface (subset below, once the text is known).
-  const embedFonts = !cjk;
-  const common = { lang, labels, book: data, cjk, stylesheet: '../css/book.css', fontStylesheet: embedFonts ? '../css/fonts.css' : undefined };
+  // Latin-script books carry their typeface, books with code the code face and books with
+  // formulas the math face (subset below, once the text is known).
+  const embedFonts = !cjk || bookCodeCharacters(book) !== '' || bookMathCharacters(book) !== '';
+  const common = { lang, labels, words: book.references.words, book: data, cjk, stylesheet: '../css/book.css', fontStylesheet: embedFonts ? '../css/fonts.css' : undefined };
   const page = (href: string, id: string, division: string, role: string, title: string, extra: object = {}): void => {
+    const data = templates.render('epub/document.xhtml', { ...common, division, role, title, ...extra });
+    // A document holding inline SVG or MathML must say so in the manifest (EPUB 3.3, the svg and
+    // mathml properties), as a space-separated list.
+    const properties = [/<svg[\s>]/.test(data) ? 'svg' : '', hasMath(data) ? 'mathml' : ''].filter(Boolean).join(' ');
     files.push({
       href,
       id,
       mediaType: XHTML,
-      data: templates.render('epub/document.xhtml', { ...common, division, role, title, ...extra }),
+      data,
+      ...(properties ? { properties } : {}),
       spine: { linear: true },
     });
   };
@@ -129,6 +172,7 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
   const tocEntries = book.sections.map((s) => ({
     title: s.title,
     number: s.number,
+    numberLabel: s.numberLabel,
     href: hrefTo(s.id, 'nav.xhtml'),
     children:
       book.config.contents.depth >= 2
@@ -157,12 +201,15 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
         id: s.id,
         kind: s.kind,
         number: s.number,
+        numberLabel: s.numberLabel,
         epubType: EPUB_TYPES[s.kind] ?? s.kind,
         ariaRole: ariaRoleOf(s.kind),
         titleHtml: s.titleHtml,
         startMarker,
         bodyHtml,
         notes: s.notes.map((n) => ({ ...n, backref: n.refIds[0], html: relink(n.html, doc) })),
+        list: listEntries(book, s.kind).map((t) => ({ ...t, href: hrefTo(t.id, doc) })),
+        index: s.kind === 'index' ? epubIndex(book.index.groups, (id) => hrefTo(id, doc)) : undefined,
       },
     });
   }
@@ -202,17 +249,21 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
   const { fonts, images } = await (extras.assets ?? prepareEpubAssets(book));
   if (embedFonts) {
     fonts.forEach((font, k) => files.push({ href: font.href, id: `font-${k + 1}`, mediaType: 'font/ttf', data: font.data }));
-    files.push({ href: 'css/fonts.css', id: 'fonts-css', mediaType: 'text/css', data: templates.render('epub/fonts.css', { fonts }) });
+    files.push({ href: 'css/fonts.css', id: 'fonts-css', mediaType: 'text/css', data: templates.render('epub/fonts.css', { fonts, textFamily: fonts.find((f) => f.role === 'text')?.family, mathFamily: fonts.find((f) => f.role === 'math')?.family }) });
   }
   images.forEach((image, k) => files.push({ href: image.href, id: `image-${k + 1}`, mediaType: image.mediaType, data: image.data }));
 
+  const withMath = files.some((f) => f.properties?.split(' ').includes('mathml'));
   const opf = templates.render('epub/package.opf', {
     ...common,
     modified: modified.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-    hasImages: images.length > 0,
+    hasImages: images.length > 0 || book.images.length > 0,
+    hasMath: withMath,
+    hasIndex: book.index.marks.length > 0,
     accessibilitySummary:
       'This publication has a structured table of contents and headings, notes linked both ways, and a logical reading order.' +
-      (images.length > 0 ? ' Every image has a text alternative.' : ' It contains no images.'),
+      (book.images.length > 0 ? ' Every image has a text alternative.' : ' It contains no images.') +
+      (withMath ? ' Mathematics is written in MathML, with its TeX source as alternative text.' : ''),
     certifiedBy: data.publisher ?? data.authorNames.join(', '),
     coverId: coverJpeg ? 'cover-image' : undefined,
     pagination: pageList.length > 0 ? { source: extras.printSource ?? `${book.config.identifier}` } : undefined,

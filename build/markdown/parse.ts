@@ -6,8 +6,14 @@
 import type { MarkdownIt } from 'markdown-it';
 import type { Token } from 'markdown-it';
 import GithubSlugger from 'github-slugger';
+import { Parser } from 'htmlparser2';
 import { BookError } from '../errors.ts';
+import { DROPPED_WITH_CONTENT } from './sanitize.ts';
 import type { SourceFile } from '../sources/load-sources.ts';
+import { diagramOf, type DiagramToken } from './diagram-plugin.ts';
+import type { CitationMeta } from './citation-plugin.ts';
+import type { IndexMark } from './index-plugin.ts';
+import { mathError } from './math-plugin.ts';
 
 export interface Located {
   line: number;
@@ -22,6 +28,10 @@ export interface HeadingInfo extends Located {
 export interface ImageRef extends Located {
   src: string;
   alt: string;
+  /** Written as raw HTML (<img src alt>), not as ![alt](src): the messages quote the form used. */
+  raw?: boolean;
+  /** The width asked for (width="400", {width=60%}), which sets its printed size. */
+  width?: string | undefined;
 }
 export interface LinkRef extends Located {
   href: string;
@@ -35,6 +45,11 @@ export interface BibliographyEntryInfo extends Located {
 }
 export interface NoteInfo extends Located {
   label: string;
+}
+/** A ```mermaid fence (diagram-plugin.ts), at the line of its opening fence. */
+export interface DiagramInfo extends Located, DiagramToken {
+  /** The caption as plain text (after the typographer), for the drawing's accessible name. */
+  captionText: string | undefined;
 }
 
 export interface ParsedSection {
@@ -54,9 +69,15 @@ export interface ParsedSection {
   images: ImageRef[];
   links: LinkRef[];
   citations: CitationRef[];
+  /** Index marks, `((term))` and `(((primary, secondary)))`, in document order. */
+  indexMarks: IndexMark[];
+  /** References to labels, `[@fig:a; @tbl:b]`, one per bracket. */
+  crossrefs: (Located & { labels: string[] })[];
   bibliography: BibliographyEntryInfo[];
   /** Notes in the order they are first referenced. */
   notes: NoteInfo[];
+  /** Mermaid diagrams, in order; drawn by build/diagrams/. */
+  diagrams: DiagramInfo[];
   /** Things worth telling the author that do not stop the build. */
   warnings: string[];
 }
@@ -90,8 +111,11 @@ export function parseSection(md: MarkdownIt, source: SourceFile, slugger: Github
     images: [],
     links: [],
     citations: [],
+    crossrefs: [],
+    indexMarks: [],
     bibliography: [],
     notes: [],
+    diagrams: [],
     warnings: [],
   };
 
@@ -129,6 +153,12 @@ export function parseSection(md: MarkdownIt, source: SourceFile, slugger: Github
       token.attrJoin('class', 'long-paragraph');
       parsed.warnings.push(`a paragraph of ${tokens[i + 1]!.content.length} characters at line ${blockLine}: set ragged-right to keep the layout fast`);
     }
+    if (token.type === 'html_block') collectRawImages(token.content, blockLine, parsed);
+    if (token.type === 'diagram') {
+      const caption = tokens[i + 1]?.type === 'diagram_caption_open' ? tokens[i + 2] : undefined;
+      parsed.diagrams.push({ ...diagramOf(token), captionText: caption ? plainText(caption.children ?? []) : undefined, line: blockLine });
+    }
+    if (token.type === 'math_block') throwMathError(token, blockLine, parsed);
     if (token.type === 'inline') collectInline(token.children ?? [], blockLine, parsed, inFootnoteBlock);
   }
   collectNotes(parsed);
@@ -153,7 +183,8 @@ function collectInline(children: Token[], line: number, parsed: ParsedSection, i
         line: current,
       });
     }
-    const stray = child.type === 'text' ? /\{[#.][A-Za-z][\w-]*(?:\s[^}]*)?\}/.exec(child.content) : null;
+    // Labels hold a colon ({#eq:name} on the line after an equation's $$, not on its line).
+    const stray = child.type === 'text' ? /\{[#.][A-Za-z][\w:.-]*(?:\s[^}]*)?\}/.exec(child.content) : null;
     if (stray) {
       // markdown-it-attrs leaves {#id} as text where it cannot attach it (after a quotation that
       // holds emphasis, for one): the id would silently be missing, so say so.
@@ -163,12 +194,72 @@ function collectInline(children: Token[], line: number, parsed: ParsedSection, i
       });
     }
     if (child.type === 'image') {
-      parsed.images.push({ src: attr(child, 'src') ?? '', alt: plainText(child.children ?? []), line: current });
+      parsed.images.push({ src: attr(child, 'src') ?? '', alt: plainText(child.children ?? []), line: current, width: attr(child, 'width') });
+    }
+    if (child.type === 'html_inline') {
+      // The renderer reports what the tag filter changes at this line.
+      child.meta = { ...(child.meta as object | null), line: current };
+      collectRawImages(child.content, current, parsed);
+      current += child.content.match(/\n/g)?.length ?? 0;
+    }
+    if (child.type === 'math_inline') {
+      throwMathError(child, current, parsed);
+      current += child.content.match(/\n/g)?.length ?? 0; // a formula may run over a line end
     }
     if (child.type === 'link_open') parsed.links.push({ href: attr(child, 'href') ?? '', line: current });
-    if (child.type === 'citation') parsed.citations.push({ key: (child.meta as { key: string }).key, line: current });
+    if (child.type === 'citation') collectCitation(child.meta as unknown as CitationMeta, current, parsed);
+    if (child.type === 'index_mark') parsed.indexMarks.push({ terms: (child.meta as { terms: string[] }).terms, line: current, inNote: inNotes });
     const id = attr(child, 'id');
     if (id && child.nesting >= 0 && !inNotes) parsed.explicitIds.push({ id, line: current });
+  }
+}
+
+/** A formula that Temml could not compile (math-plugin.ts), at its line in the file. */
+function throwMathError(token: Token, line: number, parsed: ParsedSection): void {
+  const error = mathError(token);
+  if (error) throw new BookError(error.message, { file: parsed.source.relPath, line: line + error.lineOffset });
+}
+
+/**
+ * The <img> elements of a raw-HTML token, each at its own line, so that they meet the same rules
+ * as Markdown images (see the model). Images inside what the tag filter drops with its content
+ * (<noscript>, <template>…) are never shown and are not collected.
+ */
+function collectRawImages(html: string, line: number, parsed: ParsedSection): void {
+  if (!/<img\b/i.test(html)) return;
+  let dropping = 0;
+  const parser = new Parser(
+    {
+      onopentag(name, attribs) {
+        if (DROPPED_WITH_CONTENT.has(name) || dropping > 0) {
+          if (name !== 'img') dropping++;
+          return;
+        }
+        if (name !== 'img') return;
+        const at = line + (html.slice(0, parser.startIndex).match(/\n/g)?.length ?? 0);
+        parsed.images.push({ src: attribs.src ?? '', alt: (attribs.alt ?? '').trim(), line: at, raw: true, width: attribs.width });
+      },
+      onclosetag(name) {
+        if (dropping > 0 && name !== 'img') dropping--;
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true, recognizeSelfClosing: true },
+  );
+  parser.write(html);
+  parser.end();
+}
+
+function collectCitation(meta: CitationMeta, line: number, parsed: ParsedSection): void {
+  const written = `[${meta.items.map((i) => `@${i.key}${i.locator ? `, ${i.locator}` : ''}`).join('; ')}]`;
+  if (meta.kind === 'mixed') {
+    throw new BookError(`${written} mixes citations and cross-references; write them in two brackets`, { file: parsed.source.relPath, line });
+  }
+  if (meta.kind === 'crossref') {
+    const located = meta.items.find((i) => i.locator);
+    if (located) throw new BookError(`${written}: a cross-reference takes no locator ("${located.locator}")`, { file: parsed.source.relPath, line });
+    parsed.crossrefs.push({ labels: meta.items.map((i) => i.key), line });
+  } else {
+    for (const item of meta.items) parsed.citations.push({ key: item.key, line });
   }
 }
 
@@ -211,7 +302,8 @@ function bibliographyLabel(tokens: Token[], listItemIndex: number): string {
 
 export function plainText(children: Token[]): string {
   return children
-    .map((c) => (c.type === 'text' || c.type === 'code_inline' ? c.content : c.type === 'softbreak' ? ' ' : ''))
+    // A formula in a title reads as its TeX in the contents and bookmarks rather than vanish.
+    .map((c) => (c.type === 'text' || c.type === 'code_inline' || c.type === 'math_inline' ? c.content : c.type === 'softbreak' ? ' ' : ''))
     .join('')
     .trim();
 }

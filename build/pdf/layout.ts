@@ -20,6 +20,7 @@ import { PartPrinter } from './printer.ts';
 import { PartCache, fileStamps } from './part-cache.ts';
 import { browserTimeoutMs } from './browser.ts';
 import { BUILDER_ROOT } from '../paths.ts';
+import type { FitFinding } from './fit.ts';
 
 export interface Destination {
   /** 0-based page within the part. */
@@ -46,6 +47,8 @@ export interface Layout {
   pageBreaks: PageBreak[];
   /** Parts taken from the cache of earlier builds instead of being printed. */
   reused: number;
+  /** What had to be changed to fit each part to the page (fit.ts), for the build's messages. */
+  fit: { part: PrintPart; findings: FitFinding[] }[];
 }
 
 /** A printed page that begins at text block `block` of a section (0: at the section's start). */
@@ -112,12 +115,30 @@ async function layOutOnce(
   const reused = new Set<number>();
   const what = (part: PrintPart): string => part.section?.sourcePath ?? `the ${part.role} page`;
   /** Per part: the key of its document, and whether it was loaded in a tab (cached parts are not). */
-  const documents: ({ key: string; loaded: boolean; file: string } | undefined)[] = parts.map(() => undefined);
+  const documents: ({ key: string; loaded: boolean; file: string; findings: FitFinding[] } | undefined)[] = parts.map(() => undefined);
 
   /** Printed parts: the page count at once, the parsed PDF later (parsing overlaps the next print). */
   const printed: ({ pageCount: number; parsed: Promise<LaidOutPart> } | undefined)[] = parts.map(() => undefined);
   const counts = (): (number | undefined)[] => printed.map((l) => l?.pageCount);
   const settled = async (): Promise<LaidOutPart[]> => Promise.all(printed.map((p) => p!.parsed));
+
+  /**
+   * Page references ("Figure 3.2 (page 41)"): laid out first with a placeholder as wide as the
+   * widest folio (digits are tabular there), then, once every part is placed, with the real folios.
+   */
+  let refPages: Map<string, { page: number; folio: string }> | undefined;
+  const placeholderDigits = String(Math.max(pageEstimate, estimatedPages(book))).length;
+  const pageRef = (target: string, ref: string): string => {
+    if (!refPages) return pageRefText(book, '0'.repeat(placeholderDigits));
+    const to = refPages.get(target);
+    const from = refPages.get(ref);
+    if (!to) return '';
+    // Pages 2k-1 and 2k (1-based) face each other: a reference there needs no page.
+    if (from && Math.floor((from.page + 1) / 2) === Math.floor((to.page + 1) / 2)) return '';
+    return pageRefText(book, to.folio);
+  };
+  /** The HTML each part was last loaded with, and whether it holds page references. */
+  const lastHtml: (string | undefined)[] = parts.map(() => undefined);
 
   /** Writes part `index`'s document (its folios left for print time) and loads it in `printer`. */
   const load = async (index: number, printer: PartPrinter): Promise<void> => {
@@ -130,14 +151,22 @@ async function layOutOnce(
         const home = partOfId.get(id);
         return !home || home === part ? `#${id}` : `${home.key}.html#${id}`;
       },
+      pageRef,
+      folioOf: (target) => (refPages ? (refPages.get(target)?.folio ?? '') : '0'.repeat(placeholderDigits)),
+      locate: (target) => refPages?.get(target),
     });
+    lastHtml[index] = html;
     const file = path.join(workDir, `${part.key}.html`);
     await writeFile(file, html);
     const key = cache.htmlKey(html);
     // A part printed before is not loaded now: if its folios have not moved, it needs no tab at all.
-    const known = cache.knows(key);
-    documents[index] = { key, loaded: !known, file };
-    if (!known) await printer.load(file, what(part));
+    const cachedFindings = cache.knows(key) ? await cache.getFindings(key) : undefined;
+    const known = cachedFindings !== undefined;
+    documents[index] = { key, loaded: !known, file, findings: cachedFindings ?? [] };
+    if (!known) {
+      documents[index]!.findings = await printer.load(file, what(part), renderer.geometry);
+      await cache.putFindings(key, documents[index]!.findings);
+    }
   };
 
   /** The folio rule of part `index`: its first folio, and folios enough for its pages. */
@@ -161,7 +190,7 @@ async function layOutOnce(
       else {
         reused.delete(index);
         if (!document.loaded) {
-          await printer.load(document.file, what(part)); // known, but its folios moved
+          document.findings = await printer.load(document.file, what(part), renderer.geometry); // known, but its folios moved
           document.loaded = true;
         }
         bytes = await printer.print(css);
@@ -200,6 +229,22 @@ async function layOutOnce(
     await load(index, printers[0]!);
     await print(index, printers[0]!);
   };
+  // Parts with page references are laid out again with the real folios; when that moves pages,
+  // once more (bounded: a target's folio does not depend on the text of references to it).
+  const withRefs = parts.map((_, i) => i).filter((i) => /class="[^"]*\bpage-ref\b/.test(lastHtml[i]!));
+  for (let round = 0; round < 3 && withRefs.length > 0; round++) {
+    refPages = pagesOfIds(await settled(), placeParts(parts, counts()).placements);
+    let changed = 0;
+    for (const i of withRefs) {
+      const before = lastHtml[i];
+      const countBefore = printed[i]!.pageCount;
+      await load(i, printers[0]!);
+      if (lastHtml[i] === before) continue;
+      await print(i, printers[0]!);
+      if (printed[i]!.pageCount !== countBefore) changed++;
+    }
+    if (changed === 0) break;
+  }
   for (let round = 0; round < 3 && contentsIndex >= 0; round++) {
     const before = placeParts(parts, counts()).placements;
     await again(contentsIndex);
@@ -212,7 +257,29 @@ async function layOutOnce(
   const done = await settled();
   const { placements, totalPages } = placeParts(parts, counts());
   const refused = [...new Set(printers.flatMap((p) => [...p.refused]))];
-  return { parts: done, placements, totalPages, geometry: renderer.geometry, refused, pageBreaks: pageBreaks(done, placements), reused: reused.size };
+  const fit = parts.map((part, i) => ({ part, findings: documents[i]?.findings ?? [] })).filter((f) => f.findings.length > 0);
+  return { parts: done, placements, totalPages, geometry: renderer.geometry, refused, pageBreaks: pageBreaks(done, placements), reused: reused.size, fit };
+}
+
+/** Where every id with a named destination falls: its page in the book (0-based) and its folio. */
+function pagesOfIds(parts: LaidOutPart[], placements: PartPlacement[]): Map<string, { page: number; folio: string }> {
+  const pages = new Map<string, { page: number; folio: string }>();
+  parts.forEach(({ part, destinations }, i) => {
+    for (const [id, dest] of destinations) {
+      pages.set(id, { page: placements[i]!.firstPage + dest.page, folio: formatFolio(part.folioStyle, placements[i]!.firstFolio + dest.page) });
+    }
+  });
+  return pages;
+}
+
+/** "(page 41)", in the book's words (references.pageFormat). */
+function pageRefText(book: Book, folio: string): string {
+  return book.references.pageFormat.replace(/ /g, '\u00a0').replace('{page}', folio);
+}
+
+/** Pages the book will have, roughly (about 2,000 characters of HTML to a page). */
+function estimatedPages(book: Book): number {
+  return Math.ceil(book.sections.reduce((n, s) => n + s.print.bodyHtml.length, 0) / 2000) + 10;
 }
 
 /** Characters a part sets, to guess how many folios to prepare (about 700 to a page, generously). */
@@ -255,6 +322,8 @@ function contentsEntries(
       id,
       title: part.title,
       number: part.section?.number,
+      // An appendix is listed as "Appendix A: Title" (a chapter's number stands in its own column).
+      prefix: part.section?.letter !== undefined ? part.section.numberLabel : undefined,
       division: part.section?.division ?? 'back',
       level: 1,
       folio: folio(0),
@@ -262,7 +331,7 @@ function contentsEntries(
     if (part.section && book.config.contents.depth >= 2) {
       for (const h of part.section.headings.filter((h) => h.level <= book.config.contents.depth)) {
         const dest = destinations[i]?.get(h.id);
-        entries.push({ id: h.id, title: h.text, number: undefined, division: part.section.division, level: h.level, folio: dest ? folio(dest.page) : '' });
+        entries.push({ id: h.id, title: h.text, number: undefined, prefix: undefined, division: part.section.division, level: h.level, folio: dest ? folio(dest.page) : '' });
       }
     }
   });

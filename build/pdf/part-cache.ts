@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { FitFinding } from './fit.ts';
 
 export class PartCache {
   private constructor(
@@ -52,6 +53,22 @@ export class PartCache {
     await writeFile(temp, pdf)
       .then(() => rename(temp, file))
       .catch(() => undefined); // a cache that cannot be written only costs time
+  }
+
+  /** What fitting the document to the page changed (fit.ts): it depends on the HTML alone. */
+  async getFindings(htmlKey: string): Promise<FitFinding[] | undefined> {
+    if (!this.dir) return undefined;
+    const text = await readFile(path.join(this.dir, `${htmlKey}.fit.json`), 'utf8').catch(() => undefined);
+    return text === undefined ? undefined : (JSON.parse(text) as FitFinding[]);
+  }
+
+  async putFindings(htmlKey: string, findings: FitFinding[]): Promise<void> {
+    if (!this.dir) return;
+    const file = path.join(this.dir, `${htmlKey}.fit.json`);
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify(findings))
+      .then(() => rename(temp, file))
+      .catch(() => undefined);
   }
 
   private file(htmlKey: string, css: string): string {

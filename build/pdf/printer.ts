@@ -9,6 +9,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { BookError } from '../errors.ts';
+import type { PageGeometry } from '../render/page-geometry.ts';
+import { fitToPage, type FitFinding } from './fit.ts';
 
 export class PartPrinter {
   private page: Page | undefined;
@@ -28,19 +30,22 @@ export class PartPrinter {
     });
   }
 
-  private loaded: { file: string; what: string } | undefined;
+  private loaded: { file: string; what: string; geometry: PageGeometry } | undefined;
 
-  /** Loads `file` (its fonts and images too); `what` names it in messages ("chapters/01-intro.md"). */
-  async load(file: string, what: string): Promise<void> {
-    this.loaded = { file, what };
-    await this.guard(what, () => this.attemptLoad(file));
+  /**
+   * Loads `file` (its fonts and images too) and fits it to the page (fit.ts), returning what had
+   * to be changed; `what` names it in messages ("chapters/01-intro.md").
+   */
+  async load(file: string, what: string, geometry: PageGeometry): Promise<FitFinding[]> {
+    this.loaded = { file, what, geometry };
+    return this.guard(what, () => this.attemptLoad(file, geometry));
   }
 
   /** Prints the loaded file, with `css` added first (the folios, known only now). */
   async print(css: string): Promise<Uint8Array> {
-    const { file, what } = this.loaded!;
+    const { file, what, geometry } = this.loaded!;
     return this.guard(what, () => this.attemptPrint(css), async () => {
-      await this.attemptLoad(file);
+      await this.attemptLoad(file, geometry);
       return this.attemptPrint(css);
     });
   }
@@ -68,9 +73,10 @@ export class PartPrinter {
     await this.page?.close().catch(() => undefined);
   }
 
-  private async attemptLoad(file: string): Promise<void> {
+  private async attemptLoad(file: string, geometry: PageGeometry): Promise<FitFinding[]> {
     const page = await this.livePage();
     await withTimeout(page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: this.timeoutMs }), this.timeoutMs, 'loading the page');
+    return withTimeout(fitToPage(page, geometry), this.timeoutMs, 'measuring the page');
   }
 
   private async attemptPrint(css: string): Promise<Uint8Array> {

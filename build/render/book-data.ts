@@ -62,5 +62,6 @@ const ARIA_ROLES: Record<string, string> = {
   dedication: 'doc-dedication',
   epigraph: 'doc-epigraph',
   part: 'doc-part',
+  index: 'doc-index',
 };
 export const ariaRoleOf = (kind: string): string | undefined => ARIA_ROLES[kind];

@@ -35,15 +35,27 @@ export function hyphenatorFor(language: string): HyphenateHtml | null {
 
 /**
  * Code, keyboard input, sample output, math and SVG are never hyphenated: a soft hyphen in
- * `return` or inside a MathML token would print, or change what the reader copies.
+ * `return` or inside a MathML token would print, or change what the reader copies. Nor are web
+ * and mail addresses: a hyphen at the end of a line would read as part of the address.
  */
-const VERBATIM = /<(pre|code|kbd|samp|math|svg)\b[^>]*>[\s\S]*?<\/\1>/g;
+const PROTECTED = new RegExp(
+  [
+    String.raw`<(pre|code|kbd|samp|math|svg)\b[^>]*>[\s\S]*?<\/\1>`,
+    // Addresses shown in print, and references ("Figure 3.2" never breaks).
+    String.raw`<(span|a)\b[^>]*class="(?:print-url[^"]*|xref)"[^>]*>[\s\S]*?<\/\2>`,
+    String.raw`<[^>]+>`, // any other tag: not protected, but never searched for addresses inside
+    String.raw`(?:https?:\/\/|mailto:|www\.)[^\s<]+`,
+    String.raw`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`,
+  ].join('|'),
+  'g',
+);
 
 function skippingVerbatim(hyphenate: HyphenateHtml): HyphenateHtml {
   return (html) => {
     let out = '';
     let last = 0;
-    for (const match of html.matchAll(VERBATIM)) {
+    for (const match of html.matchAll(PROTECTED)) {
+      if (match[0].startsWith('<') && match[1] === undefined && match[2] === undefined) continue;
       out += hyphenate(html.slice(last, match.index)) + match[0];
       last = match.index + match[0].length;
     }

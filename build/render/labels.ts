@@ -24,4 +24,28 @@ export function labelsFor(language: string): Labels {
   return LABELS[language.toLowerCase().split('-')[0] ?? 'en'] ?? LABELS.en!;
 }
 
+/** The five kinds of callout (GitHub's alerts, and `::: note` blocks), in the order GitHub lists them. */
+export const CALLOUT_KINDS = ['note', 'tip', 'important', 'warning', 'caution'] as const;
+export type CalloutKind = (typeof CALLOUT_KINDS)[number];
+
+/** A callout's default title, by language; an author's own title (`::: warning Do not do this`) replaces it. */
+const CALLOUT_TITLES: Record<string, Record<CalloutKind, string>> = {
+  en: { note: 'Note', tip: 'Tip', important: 'Important', warning: 'Warning', caution: 'Caution' },
+  fr: { note: 'Remarque', tip: 'Astuce', important: 'Important', warning: 'Avertissement', caution: 'Attention' },
+  de: { note: 'Hinweis', tip: 'Tipp', important: 'Wichtig', warning: 'Warnung', caution: 'Vorsicht' },
+  es: { note: 'Nota', tip: 'Consejo', important: 'Importante', warning: 'Advertencia', caution: 'Precaución' },
+  it: { note: 'Nota', tip: 'Suggerimento', important: 'Importante', warning: 'Avvertenza', caution: 'Attenzione' },
+  pt: { note: 'Nota', tip: 'Dica', important: 'Importante', warning: 'Aviso', caution: 'Cuidado' },
+  nl: { note: 'Opmerking', tip: 'Tip', important: 'Belangrijk', warning: 'Waarschuwing', caution: 'Let op' },
+  pl: { note: 'Uwaga', tip: 'Wskazówka', important: 'Ważne', warning: 'Ostrzeżenie', caution: 'Przestroga' },
+  ru: { note: 'Примечание', tip: 'Совет', important: 'Важно', warning: 'Предупреждение', caution: 'Осторожно' },
+  zh: { note: '注', tip: '提示', important: '重要', warning: '警告', caution: '注意' },
+  ja: { note: '注記', tip: 'ヒント', important: '重要', warning: '警告', caution: '注意' },
+  ko: { note: '참고', tip: '팁', important: '중요', warning: '경고', caution: '주의' },
+};
+
+export function calloutTitlesFor(language: string): Record<CalloutKind, string> {
+  return CALLOUT_TITLES[language.toLowerCase().split('-')[0] ?? 'en'] ?? CALLOUT_TITLES.en!;
+}
+
 export const chapterLabel = (labels: Labels, n: number): string => `${labels.chapterPrefix}${n}${labels.chapterSuffix}`;

@@ -4,12 +4,13 @@
  * laid out on its own, so its running heads and folios come from its own @page rules.
  */
 import type { Book, Section } from '../model/book.ts';
-import { sectionsWithNotes } from '../model/book.ts';
+import { listEntries, sectionsWithPrintNotes as sectionsWithNotes } from '../model/book.ts';
+import type { IndexEntry } from '../model/book-index.ts';
 import type { Templates } from './templates.ts';
 import { bookData, ariaRoleOf, type BookData } from './book-data.ts';
 import { chapterLabel, labelsFor } from './labels.ts';
 import { hyphenatorFor } from './hyphenate.ts';
-import { fontStackFor, fontFamilyValue, fontFaceCss, isCjkLanguage } from '../fonts.ts';
+import { fontStackFor, fontFamilyValue, fontFaceCss, isCjkLanguage, CODE_FONT, codeFontFamilyValue, hasCode, hasMath, mathFontFaceCss, mathFontFamilyValue } from '../fonts.ts';
 import { pageGeometry, type PageGeometry } from './page-geometry.ts';
 import { blockId, countBlocks, markBlocks } from './blocks.ts';
 
@@ -45,6 +46,8 @@ export interface ContentsEntry {
   id: string;
   title: string;
   number: number | undefined;
+  /** Printed before the title: "Appendix A". */
+  prefix: string | undefined;
   division: string;
   level: number;
   folio: string;
@@ -54,7 +57,7 @@ export function planPrintParts(book: Book): PrintPart[] {
   const labels = labelsFor(book.config.language);
   const parts: PrintPart[] = [];
   const add = (p: Omit<PrintPart, 'key' | 'blockIds'>): void => {
-    const blocks = p.section ? countBlocks(p.section.bodyHtml) : 0;
+    const blocks = p.section ? countBlocks(p.section.print.bodyHtml) : 0;
     const blockIds = Array.from({ length: blocks }, (_, k) => blockId(p.section!.id, k + 1));
     parts.push({ ...p, blockIds, key: `${String(parts.length + 1).padStart(2, '0')}-${p.section?.id ?? p.role}` });
   };
@@ -64,15 +67,20 @@ export function planPrintParts(book: Book): PrintPart[] {
   add({ ...fixed, role: 'copyright', title: 'Copyright', recto: false, outline: [{ title: 'Copyright', id: 'copyright', level: 1 }], ids: ['copyright'] });
   add({ ...fixed, role: 'contents', title: labels.contents, showFolios: true, recto: true, outline: [{ title: labels.contents, id: 'contents', level: 1 }], ids: ['contents'] });
 
-  const notesBefore = book.sections.find((s) => s.kind === 'bibliography');
+  // The notes come before the bibliography, else before the index, else last.
+  const notesBefore = book.sections.find((s) => s.kind === 'bibliography') ?? book.sections.find((s) => s.kind === 'index');
+  // Index marks inside notes print with the notes.
+  const marksInNotes = new Set(book.index.marks.filter((m) => m.inNote).map((m) => m.id));
   const hasNotes = sectionsWithNotes(book).length > 0;
-  const notesIds = book.sections.flatMap((s) => s.notes.map((n) => n.id));
+  const notesIds = book.sections.flatMap((s) => s.print.notes.map((n) => n.id));
   const addNotes = (): void =>
-    add({ role: 'notes', section: undefined, title: labels.notes, folioStyle: 'arabic', showFolios: true, recto: true, outline: [{ title: labels.notes, id: 'notes', level: 1 }], ids: ['notes', ...notesIds, ...sectionsWithNotes(book).map((s) => `notes-${s.id}`)] });
+    add({ role: 'notes', section: undefined, title: labels.notes, folioStyle: 'arabic', showFolios: true, recto: true, outline: [{ title: labels.notes, id: 'notes', level: 1 }], ids: ['notes', ...notesIds, ...sectionsWithNotes(book).map((s) => `notes-${s.id}`), ...marksInNotes] });
 
   for (const section of book.sections) {
     if (section === notesBefore && hasNotes) addNotes();
-    const noteIds = new Set(section.notes.map((n) => n.id));
+    const noteIds = new Set(section.print.notes.map((n) => n.id));
+    // Address notes (print.urls: notes) exist only in the PDFs: their marks live in this part.
+    const printOnlyRefs = section.print.notes.filter((n) => !section.notes.some((m) => m.id === n.id)).flatMap((n) => n.refIds);
     add({
       role: 'section',
       section,
@@ -81,10 +89,10 @@ export function planPrintParts(book: Book): PrintPart[] {
       showFolios: true,
       recto: true,
       outline: [
-        { title: section.number ? `${chapterLabel(labels, section.number)}: ${section.title}` : section.title, id: section.id, level: 1 },
+        { title: section.numberLabel ? `${section.numberLabel}: ${section.title}` : section.title, id: section.id, level: 1 },
         ...section.headings.filter((h) => h.level === 2).map((h) => ({ title: h.text, id: h.id, level: 2 })),
       ],
-      ids: section.ids.filter((id) => !noteIds.has(id)),
+      ids: [...section.ids.filter((id) => !noteIds.has(id) && !marksInNotes.has(id)), ...printOnlyRefs, ...section.print.pageRefs],
     });
   }
   if (hasNotes && !notesBefore) addNotes();
@@ -99,6 +107,12 @@ export interface PartRenderInput {
   href(id: string): string;
   /** Absolute file URL of the stylesheet. */
   stylesheet: string;
+  /** The text after a reference to `target` made at the page-ref mark `ref`: "(page 41)", or "". */
+  pageRef(target: string, ref: string): string;
+  /** The folio of the page `target` is on, for the lists of figures and tables. */
+  folioOf(target: string): string;
+  /** Where `target` was laid out: its page in the book and its folio; undefined before the first layout. */
+  locate(target: string): { page: number; folio: string } | undefined;
 }
 
 export interface PrintRenderer {
@@ -117,8 +131,8 @@ export function createPrintRenderer(book: Book, templates: Templates, pageCount:
     let entry = cache.get(s);
     if (!entry) {
       const h = hyphenate ?? ((x: string) => x);
-      const anchored = markBlocks(s.bodyHtml, (n) => templates.render('print/block-anchor', { id: blockId(s.id, n) }));
-      entry = { bodyHtml: h(anchored), notes: new Map(s.notes.map((n) => [n.id, h(n.html)])) };
+      const anchored = markBlocks(s.print.bodyHtml, (n) => templates.render('print/block-anchor', { id: blockId(s.id, n) }));
+      entry = { bodyHtml: h(anchored), notes: new Map(s.print.notes.map((n) => [n.id, h(n.html)])) };
       cache.set(s, entry);
     }
     return entry;
@@ -129,7 +143,14 @@ export function createPrintRenderer(book: Book, templates: Templates, pageCount:
     render(input) {
       const { part } = input;
       const section = part.section;
-      const relink = (html: string): string => html.replace(/href="#([^"]+)"/g, (_, id: string) => `href="${input.href(decodeURIComponent(id))}"`);
+      const relink = (html: string): string =>
+        html
+          .replace(/href="#([^"]+)"/g, (_, id: string) => `href="${input.href(decodeURIComponent(id))}"`)
+          // The builder's own page-reference marks (markdown/references.ts), filled from the layout.
+          .replace(/<span class="page-ref" data-target="([^"]+)" id="([^"]+)"><\/span>/g, (_, target: string, ref: string) => {
+            const text = input.pageRef(target, ref);
+            return `<span class="page-ref" id="${ref}">${text ? `\u00a0${text}` : ''}</span>`;
+          });
       const runningHead =
         part.role === 'section' || part.role === 'notes' || part.role === 'contents'
           ? { verso: book.config.title, recto: section?.title ?? part.title }
@@ -140,7 +161,8 @@ export function createPrintRenderer(book: Book, templates: Templates, pageCount:
               sectionId: s.id,
               title: s.title,
               number: s.number,
-              notes: s.notes.map((n) => ({
+              numberLabel: s.numberLabel,
+              notes: s.print.notes.map((n) => ({
                 number: n.number,
                 id: n.id,
                 backref: input.href(n.refIds[0]!),
@@ -154,6 +176,8 @@ export function createPrintRenderer(book: Book, templates: Templates, pageCount:
         book: meta,
         labels,
         fontFamily: fontFamilyValue(fonts),
+        codeFontFamily: codeFontFamilyValue(fonts),
+        mathFontFamily: mathFontFamilyValue(fonts),
         stylesheet: input.stylesheet,
         page: geometry,
         showFolios: part.showFolios,
@@ -163,18 +187,65 @@ export function createPrintRenderer(book: Book, templates: Templates, pageCount:
           kind: section?.kind,
           id: section?.id,
           number: section?.number,
+          numberLabel: section?.numberLabel,
           title: part.title,
           titleHtml: section?.titleHtml,
           ariaRole: section ? ariaRoleOf(section.kind) : undefined,
           bodyHtml: section ? relink(prepared(section).bodyHtml) : '',
         },
         contents: input.contents.map((c) => ({ ...c, href: input.href(c.id) })),
+        list: section ? listEntries(book, section.kind).map((t) => ({ ...t, href: input.href(t.id), folio: input.folioOf(t.id) })) : [],
+        index: section?.kind === 'index' ? printIndex(book, input) : undefined,
+        words: book.references.words,
         noteGroups,
         destinations: [...part.ids, ...part.blockIds],
       };
       // Only the font faces this part's text (and its running heads) need.
-      const fontFaces = fontFaceCss(fonts, JSON.stringify(data));
+      const text = JSON.stringify(data);
+      // The code face only where the part holds code (it has no unicode ranges to select it by).
+      const fontFaces = fontFaceCss(fonts, text) + (hasCode(text) ? `\n${fontFaceCss([CODE_FONT], text)}` : '') +
+        // The math face likewise, only where the part holds a formula.
+        (hasMath(text) ? `\n${mathFontFaceCss()}` : '');
       return templates.render('print/part.html', { ...data, fontFaces });
     },
   };
+}
+
+
+interface PrintIndexEntry {
+  term: string;
+  pages: { text: string; href: string }[];
+  see: string | undefined;
+  seeAlso: string[];
+  children: PrintIndexEntry[];
+}
+
+/**
+ * The index as printed: each entry's pages in order, each page once, three or more in a row
+ * joined as "12–14"; before the first layout, a placeholder per mark as wide as a folio.
+ */
+function printIndex(book: Book, input: PartRenderInput): { letter: string; entries: PrintIndexEntry[] }[] {
+  const entry = (e: IndexEntry): PrintIndexEntry => {
+    const located = e.locators.map((l) => ({ id: l.id, at: input.locate(l.id) }));
+    const pages: { text: string; href: string }[] = [];
+    if (located.some((l) => !l.at)) {
+      for (const l of located) pages.push({ text: input.folioOf(l.id), href: input.href(l.id) });
+    } else {
+      const byPage = [...new Map(located.map((l) => [l.at!.page, l])).values()].sort((a, b) => a.at!.page - b.at!.page);
+      for (let i = 0; i < byPage.length; ) {
+        let j = i;
+        while (j + 1 < byPage.length && byPage[j + 1]!.at!.page === byPage[j]!.at!.page + 1) j++;
+        const first = byPage[i]!;
+        if (j - i >= 2) {
+          pages.push({ text: `${first.at!.folio}\u2013${byPage[j]!.at!.folio}`, href: input.href(first.id) });
+          i = j + 1;
+        } else {
+          pages.push({ text: first.at!.folio, href: input.href(first.id) });
+          i++;
+        }
+      }
+    }
+    return { term: e.term, pages, see: e.see, seeAlso: e.seeAlso, children: e.children.map(entry) };
+  };
+  return book.index.groups.map((g) => ({ letter: g.letter, entries: g.entries.map(entry) }));
 }

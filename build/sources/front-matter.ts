@@ -8,6 +8,9 @@ export const SECTION_KINDS = [
   'foreword',
   'preface',
   'introduction',
+  // generated lists, after the contents
+  'figures',
+  'tables',
   // body
   'prologue',
   'part',
@@ -20,11 +23,12 @@ export const SECTION_KINDS = [
   'glossary',
   'bibliography',
   'about',
+  'index',
 ] as const;
 export type SectionKind = (typeof SECTION_KINDS)[number];
 
-const FRONT: ReadonlySet<SectionKind> = new Set(['dedication', 'epigraph', 'foreword', 'preface', 'introduction']);
-const BACK: ReadonlySet<SectionKind> = new Set(['afterword', 'acknowledgements', 'appendix', 'glossary', 'bibliography', 'about']);
+const FRONT: ReadonlySet<SectionKind> = new Set(['dedication', 'epigraph', 'foreword', 'preface', 'introduction', 'figures', 'tables']);
+const BACK: ReadonlySet<SectionKind> = new Set(['afterword', 'acknowledgements', 'appendix', 'glossary', 'bibliography', 'about', 'index']);
 
 /** Where a kind of section stands in the book: before the first chapter, among them, or after. */
 export function divisionOf(kind: SectionKind): 'front' | 'body' | 'back' {

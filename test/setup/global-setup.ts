@@ -11,8 +11,10 @@ import { FIXTURE_BOOK, FIXTURE_OUT, OUT, REPO_OUT, ROOT, TECH_BOOK, TECH_OUT } f
 
 export default async function setup(): Promise<void> {
   process.env.SOURCE_DATE_EPOCH ??= '1700000000';
-  await rm(OUT, { recursive: true, force: true });
   ensureJavaEpubcheck();
+  // For working on one test file: EBOOK_TEST_REUSE=1 keeps what an earlier run built in test/.out.
+  if (process.env.EBOOK_TEST_REUSE) return;
+  await rm(OUT, { recursive: true, force: true });
   const formats = ['pdf', 'epub', 'print', 'cover'] as const;
   await buildBook({ bookDir: FIXTURE_BOOK, outDir: FIXTURE_OUT, formats });
   await buildBook({ bookDir: ROOT, outDir: REPO_OUT, formats });
