@@ -6,14 +6,12 @@
  * hyphenated, a formula too wide scaled and reported at its line. Money stays text; a bad
  * formula stops the build at its file and line.
  *
- * The science book is built here, once, into test/.out/science (the global set-up builds the
- * other fixtures).
+ * The science book is built once for the suite, into test/.out/science, by the global set-up.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PDFArray, PDFDict, PDFName } from 'pdf-lib';
-import { buildBook } from '../build/build.ts';
 import { hyphenatorFor } from '../build/render/hyphenate.ts';
 import { xmlIdOf } from '../build/markdown/labels-plugin.ts';
 import { fontsOf, openPdfjs, pdfLib } from './helpers/pdf.ts';
@@ -21,11 +19,7 @@ import { readZip, text, type ZipEntry } from './helpers/epub.ts';
 import { epubcheckTs, javaEpubcheck } from './helpers/epubcheck.ts';
 import { runAce } from './helpers/ace.ts';
 import { badBooks, expectError, runCli } from './helpers/bad-books.ts';
-import { FIXTURE_SLUG, OUT, ROOT } from './helpers/paths.ts';
-
-const SCIENCE_BOOK = path.join(ROOT, 'test', 'fixtures', 'science-book');
-const SCIENCE_OUT = path.join(OUT, 'science');
-const SLUG = 'ondes-et-signaux';
+import { FIXTURE_SLUG, ROOT, SCIENCE_BOOK, SCIENCE_OUT, SCIENCE_SLUG as SLUG } from './helpers/paths.ts';
 const epubFile = path.join(SCIENCE_OUT, `${SLUG}.epub`);
 const screenPdf = path.join(SCIENCE_OUT, `${SLUG}.pdf`);
 const printPdf = path.join(SCIENCE_OUT, `${SLUG}-print.pdf`);
@@ -37,9 +31,8 @@ let warnings: string[] = [];
 let entries: ZipEntry[] = [];
 
 beforeAll(async () => {
-  process.env.SOURCE_DATE_EPOCH ??= '1700000000';
-  const result = await buildBook({ bookDir: SCIENCE_BOOK, outDir: SCIENCE_OUT, formats: ['pdf', 'epub', 'print', 'cover'] });
-  warnings = result.warnings;
+  // Built once for the whole suite by test/setup/global-setup.ts, with its warnings.
+  warnings = JSON.parse(readFileSync(path.join(SCIENCE_OUT, 'warnings.json'), 'utf8')) as string[];
   entries = await readZip(epubFile);
 }, 300_000);
 

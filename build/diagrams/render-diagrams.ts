@@ -78,6 +78,9 @@ export async function renderDiagrams(diagrams: Diagram[], options: DiagramsOptio
       fontFaces: fontFaceCss(fonts, sources.join('\n')),
       language: options.language,
       timeoutMs: browserTimeoutMs(),
+    }).catch((e: Error) => {
+      if (!options.browser.connected) throw new BookError('the browser quit while drawing the diagrams; the build stopped and no output was changed');
+      throw new BookError(`the browser failed while drawing the diagrams (${e.message.split('\n')[0]}); the build stopped and no output was changed`);
     });
     warnings.push(...page.refused.map((url) => `the diagram page tried to load ${url}; refused (diagrams are drawn with nothing but Mermaid and the book's fonts)`));
     for (const [k, key] of missing.entries()) {

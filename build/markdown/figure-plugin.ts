@@ -10,9 +10,15 @@
  * (markdown-it-attrs) stays on the image. The figure keeps the paragraph's source line, and has
  * the same class as an author's raw `<figure>` (sanitize.ts), so the two look the same.
  */
+import { captionLabelHtml } from './caption-label.ts';
 import type { MarkdownIt, StateCore, Token } from 'markdown-it';
 
 export const FIGURE_CLASS = 'figure';
+
+interface CaptionMeta {
+  figure: Token;
+  sameAsAlt: boolean;
+}
 
 export function figurePlugin(md: MarkdownIt): void {
   const rule = (state: StateCore): void => {
@@ -34,6 +40,12 @@ export function figurePlugin(md: MarkdownIt): void {
       open.type = 'figure_open';
       open.tag = 'figure';
       open.attrJoin('class', FIGURE_CLASS);
+      // A label ({#fig:x} after the image) names the figure, which carries the number.
+      const id = image.attrGet('id');
+      if (id !== null) {
+        open.attrSet('id', String(id));
+        image.attrs = (image.attrs ?? []).filter(([name]) => name !== 'id');
+      }
       close.type = 'figure_close';
       close.tag = 'figure';
       inline.children = [image];
@@ -42,16 +54,40 @@ export function figurePlugin(md: MarkdownIt): void {
 
       const captionOpen = new state.Token('figcaption_open', 'figcaption', 1);
       captionOpen.block = true;
-      if (caption === alt) captionOpen.attrSet('aria-hidden', 'true');
+      captionOpen.meta = { figure: open, sameAsAlt: caption === alt };
       const captionInline = new state.Token('inline', '', 0);
       captionInline.content = caption;
       captionInline.map = inline.map;
-      captionInline.children = title ? [textToken(state, caption)] : (image.children ?? []).map((c) => copy(state, c));
+      const label = new state.Token('figure_caption_label', '', 0);
+      label.meta = { figure: open, sameAsAlt: caption === alt };
+      const textEnd = new state.Token('figure_caption_text_close', '', 0);
+      textEnd.meta = label.meta;
+      captionInline.children = [label, ...(title ? [textToken(state, caption)] : (image.children ?? []).map((c) => copy(state, c))), textEnd];
       const captionClose = new state.Token('figcaption_close', 'figcaption', -1);
       captionClose.block = true;
       tokens.splice(i + 2, 0, captionOpen, captionInline, captionClose);
       i += 4;
     }
+  };
+  // The number ("Figure 3.2.") comes from the model's numbering pass, known when rendering. A
+  // caption that only repeats the alt text is hidden from screen readers (they read the alt),
+  // but its number is not.
+  const numbered = (meta: CaptionMeta, env: unknown): string => {
+    const id = meta.figure.attrGet('id');
+    return captionLabelHtml(md, env, id === null ? undefined : String(id));
+  };
+  md.renderer.rules.figcaption_open = (tokens, idx, _options, env) => {
+    const meta = tokens[idx]!.meta as unknown as CaptionMeta; // set by the rule above
+    return meta.sameAsAlt && !numbered(meta, env) ? '<figcaption aria-hidden="true">' : '<figcaption>';
+  };
+  md.renderer.rules.figure_caption_label = (tokens, idx, _options, env) => {
+    const meta = tokens[idx]!.meta as unknown as CaptionMeta; // set by the rule above
+    const label = numbered(meta, env);
+    return label && meta.sameAsAlt ? `${label}<span aria-hidden="true">` : label;
+  };
+  md.renderer.rules.figure_caption_text_close = (tokens, idx, _options, env) => {
+    const meta = tokens[idx]!.meta as unknown as CaptionMeta; // set by the rule above
+    return numbered(meta, env) && meta.sameAsAlt ? '</span>' : '';
   };
   // After markdown-it-attrs has moved {width=…} onto the image and removed it from the text, and
   // before the typographer, which then gives the caption its quotes and dashes.

@@ -22,6 +22,7 @@
  * that cannot render MathML and for copying.
  */
 import temml from 'temml';
+import type { CaptionEnv } from './caption-label.ts';
 import type { MarkdownIt, StateBlock, StateCore, StateInline, Token } from 'markdown-it';
 
 export interface MathMeta {
@@ -69,9 +70,11 @@ export function mathPlugin(md: MarkdownIt): void {
   md.core.ruler.push('math_compile', compileAll);
 
   md.renderer.rules[MATH_INLINE] = (tokens, idx) => metaOf(tokens[idx]!).html ?? '';
-  md.renderer.rules[MATH_BLOCK] = (tokens, idx, _options, _env, self) => {
+  md.renderer.rules[MATH_BLOCK] = (tokens, idx, _options, env, self) => {
     const token = tokens[idx]!;
-    return `<div${self.renderAttrs(token)}>${metaOf(token).html ?? ''}<span class="equation-number"></span></div>\n`;
+    const id = token.attrGet('id');
+    const number = id === null ? undefined : (env as CaptionEnv | undefined)?.captionLabel?.(String(id));
+    return `<div${self.renderAttrs(token)}>${metaOf(token).html ?? ''}<span class="equation-number">${number ? md.utils.escapeHtml(number) : ''}</span></div>\n`;
   };
 }
 

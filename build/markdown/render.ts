@@ -10,7 +10,7 @@ import { repairNesting } from './repair-html.ts';
 import { breakableUrl, type PrintUrls, type PrintUrlsEnv } from './print-urls.ts';
 import type { CitationMeta } from './citation-plugin.ts';
 import { citationHtml } from './references.ts';
-import type { CaptionEnv } from './caption-label.ts';
+import { captionLabelHtml, type CaptionEnv } from './caption-label.ts';
 import type { IndexEnv } from './index-plugin.ts';
 
 export interface RenderContext {
@@ -98,7 +98,7 @@ export function renderSection(md: MarkdownIt, parsed: ParsedSection, ctx: Render
       return drawn;
     };
     const newFilter = (): RawHtmlFilter =>
-      new RawHtmlFilter({ imageHref: (src) => ctx.rawImageHref?.(src), inlineImage, warn: ctx.warn });
+      new RawHtmlFilter({ imageHref: (src) => ctx.rawImageHref?.(src), inlineImage, warn: ctx.warn, captionLabel: (id) => captionLabelHtml(md, env, id) });
     let filter = newFilter();
     rules.html_block = (tokens, idx, _o, e) => {
       const token = tokens[idx]!;

@@ -81,6 +81,8 @@ export interface RawHtmlHooks {
   inlineImage?(image: RawImage): string | undefined;
   /** Something was changed in a way the author would notice; `line` is the Markdown file's, when known. */
   warn?(message: string, line: number | undefined): void;
+  /** The number a <figcaption> of the figure with this id starts with (builder markup), or ''. */
+  captionLabel?(figureId: string): string;
 }
 
 interface OpenElement {
@@ -90,6 +92,8 @@ interface OpenElement {
   /** Dropped with its content. */
   dropped: boolean;
   line: number | undefined;
+  /** Its id, for a <figure>: a caption inside gets the figure's number. */
+  id?: string;
 }
 
 /**
@@ -110,7 +114,7 @@ export class RawHtmlFilter {
    * top-level elements are marked with it (data-line).
    */
   write(html: string, line?: number, block = false): string {
-    const { imageHref = () => undefined, inlineImage, warn } = this.hooks;
+    const { imageHref = () => undefined, inlineImage, warn, captionLabel } = this.hooks;
     // The elements still open are opened again, silently, so the parser knows what closes what.
     const prefix = this.open.map((e) => `<${e.name}>`).join('');
     const previous = this.open;
@@ -135,7 +139,7 @@ export class RawHtmlFilter {
             return;
           }
           const at = lineAt(parser.startIndex);
-          const entry: OpenElement = { name, emitted: false, dropped: false, line: at };
+          const entry: OpenElement = { name, emitted: false, dropped: false, line: at, id: attribs.id ? xmlIdOf(attribs.id) : undefined };
           const push = (): void => {
             if (!VOID.has(name)) stack.push(entry);
           };
@@ -182,6 +186,10 @@ export class RawHtmlFilter {
           entry.emitted = true;
           push();
           out += VOID.has(name) ? `<${tag}${kept.join('')}${dataLine}/>` : `<${tag}${kept.join('')}${dataLine}>`;
+          if (name === 'figcaption') {
+            const figure = [...stack].reverse().find((e) => e.name === 'figure' && e.emitted);
+            if (figure?.id) out += captionLabel?.(figure.id) ?? '';
+          }
         },
         ontext(text) {
           if (!dropping()) out += escapeText(text);

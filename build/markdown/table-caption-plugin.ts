@@ -13,6 +13,7 @@
  *   wide for the screen inside it rather than the whole page; the print stylesheet leaves it
  *   inert. The table itself keeps its `data-line`, for the layout's messages.
  */
+import { captionLabelHtml } from './caption-label.ts';
 import type { MarkdownIt, StateCore, Token } from 'markdown-it';
 
 const CAPTION = /^(?:[Tt]able:\s*|:\s+)(?=\S)/;
@@ -45,6 +46,13 @@ export function tableCaptionPlugin(md: MarkdownIt): void {
   });
 
   // After markdown-it-attrs (pushed, so it runs after every rule registered before it): the
+  // The caption starts with the table's number ("Table 3.1."), from the model's numbering pass.
+  md.renderer.rules.caption_open = (tokens, idx, options, env, self) => {
+    let table = idx - 1;
+    while (table >= 0 && tokens[table]!.type !== 'table_open') table--;
+    const id = table >= 0 ? tokens[table]!.attrGet('id') : null;
+    return self.renderToken(tokens, idx, options) + captionLabelHtml(md, env, id === null ? undefined : String(id));
+  };
   // caption's {#id} and {.class} belong to the table.
   md.core.ruler.push('table_caption_attrs', (state: StateCore) => {
     const tokens = state.tokens;

@@ -171,7 +171,7 @@ export function buildModel(config: ResolvedConfig, bookDir: string, sources: Sou
     warnings.push(...p.warnings.map((w) => `${file}: ${w}`));
     // Code blocks in unknown languages (set plain); a set, since a section may be rendered twice.
     warnings.push(...new Set(codeWarningsOf(p.env).map((w) => `${file}:${w.line}: ${w.message}`)));
-    if (!bodyHtml.trim() && kind !== 'part') {
+    if (!bodyHtml.trim() && !['part', 'figures', 'tables', 'index'].includes(kind)) {
       warnings.push(`${file}: the section "${p.title}" has no text`);
     }
     sections.push({

@@ -31,7 +31,7 @@ export function collectDiagrams(parsed: ParsedSection[], sectionIds: string[], e
 
 /**
  * The book with each diagram's drawing in place of its placeholder, in both flavours of the
- * section's HTML. `drawings` maps Diagram.id to its inline SVG; every diagram must have one.
+ * section's HTML (body and notes). `drawings` maps Diagram.id to its inline SVG; every diagram must have one.
  */
 export function attachDiagrams(book: Book, drawings: ReadonlyMap<string, string>): Book {
   if (book.diagrams.length === 0) return book;
@@ -49,9 +49,9 @@ export function attachDiagrams(book: Book, drawings: ReadonlyMap<string, string>
     sections: book.sections.map((s) => {
       const svgs = bySection.get(s.id);
       if (!svgs) return s;
-      const bodyHtml = place(s.bodyHtml, svgs);
-      const printBody = s.print.bodyHtml === s.bodyHtml ? bodyHtml : place(s.print.bodyHtml, svgs);
-      return { ...s, bodyHtml, print: { ...s.print, bodyHtml: printBody } };
+      // A diagram may stand in a note too (the same file's count goes on through its notes).
+      const notes = (list: typeof s.notes): typeof s.notes => list.map((n) => ({ ...n, html: place(n.html, svgs) }));
+      return { ...s, bodyHtml: place(s.bodyHtml, svgs), notes: notes(s.notes), print: { ...s.print, bodyHtml: place(s.print.bodyHtml, svgs), notes: notes(s.print.notes) } };
     }),
   };
 }

@@ -13,3 +13,7 @@ export const REPO_SLUG = 'try-again';
 export const TECH_BOOK = path.join(ROOT, 'test', 'fixtures', 'tech-book');
 export const TECH_OUT = path.join(OUT, 'tech');
 export const TECH_SLUG = 'shipping-small-services';
+/** A French science book: math, Mermaid diagrams, numbered figures and tables, references, an appendix, an index. */
+export const SCIENCE_BOOK = path.join(ROOT, 'test', 'fixtures', 'science-book');
+export const SCIENCE_OUT = path.join(OUT, 'science');
+export const SCIENCE_SLUG = 'ondes-et-signaux';

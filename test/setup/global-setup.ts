@@ -7,7 +7,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildBook } from '../../build/build.ts';
 import { ensureJavaEpubcheck } from '../helpers/epubcheck.ts';
-import { FIXTURE_BOOK, FIXTURE_OUT, OUT, REPO_OUT, ROOT, TECH_BOOK, TECH_OUT } from '../helpers/paths.ts';
+import { FIXTURE_BOOK, FIXTURE_OUT, OUT, REPO_OUT, ROOT, SCIENCE_BOOK, SCIENCE_OUT, TECH_BOOK, TECH_OUT } from '../helpers/paths.ts';
 
 export default async function setup(): Promise<void> {
   process.env.SOURCE_DATE_EPOCH ??= '1700000000';
@@ -21,4 +21,6 @@ export default async function setup(): Promise<void> {
   const tech = await buildBook({ bookDir: TECH_BOOK, outDir: TECH_OUT, formats });
   // The tests read what the build warned about (elements scaled to fit, and the like).
   await writeFile(path.join(TECH_OUT, 'warnings.json'), JSON.stringify(tech.warnings, null, 2));
+  const science = await buildBook({ bookDir: SCIENCE_BOOK, outDir: SCIENCE_OUT, formats });
+  await writeFile(path.join(SCIENCE_OUT, 'warnings.json'), JSON.stringify(science.warnings, null, 2));
 }
