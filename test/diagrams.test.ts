@@ -6,7 +6,7 @@
  * not parse fails with its file and line, even in an EPUB-only build; a book without diagrams
  * never loads Mermaid.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -156,7 +156,10 @@ describe('the science book’s diagrams', () => {
 describe('drawing diagrams', () => {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'diagrams-'));
   const bad = badBooks('diagrams');
-  afterAll(() => bad.cleanUp());
+  afterAll(() => {
+    bad.cleanUp();
+    rmSync(scratch, { recursive: true, force: true });
+  });
 
   it('keeps each drawing in the book’s cache, so that a rebuild draws nothing and gives the same bytes', async () => {
     const dir = path.join(scratch, 'science');

@@ -94,6 +94,14 @@ export const coverSettingsSchema = z.strictObject({
 
 export const coverField = coverSettingsSchema.prefault({}).describe('Cover design: colours, image, back-cover text, ISBN');
 
+/** The words book.yaml's `labels:` may replace (build/model/reference-words.ts has every language's). */
+const LABEL_DEFAULTS = {
+  figure: 'Figure', figures: 'Figures', table: 'Table', tables: 'Tables', listing: 'Listing', listings: 'Listings',
+  equation: 'equation', equations: 'equations', chapter: 'Chapter', chapters: 'Chapters', appendix: 'Appendix',
+  appendices: 'Appendices', section: 'section', sections: 'sections', and: 'and', listOfFigures: 'Figures',
+  listOfTables: 'Tables', index: 'Index', see: 'see', seeAlso: 'see also',
+} as const;
+
 export const bookConfigSchema = z.strictObject({
   title: z.string().min(1).describe('The book title (required)'),
   subtitle: z.string().min(1).optional().describe('Subtitle, shown on the title page and in metadata'),
@@ -160,11 +168,11 @@ export const bookConfigSchema = z.strictObject({
   labels: z
     .strictObject(
       Object.fromEntries(
-        ['figure', 'figures', 'table', 'tables', 'listing', 'listings', 'equation', 'equations', 'chapter', 'chapters', 'appendix', 'appendices', 'section', 'sections', 'and', 'listOfFigures', 'listOfTables'].map((k) => [k, z.string().min(1).optional()]),
-      ) as Record<'figure' | 'figures' | 'table' | 'tables' | 'listing' | 'listings' | 'equation' | 'equations' | 'chapter' | 'chapters' | 'appendix' | 'appendices' | 'section' | 'sections' | 'and' | 'listOfFigures' | 'listOfTables', z.ZodOptional<z.ZodString>>,
+        Object.entries(LABEL_DEFAULTS).map(([key, english]) => [key, z.string().min(1).optional().describe(`In English "${english}"`)]),
+      ) as Record<keyof typeof LABEL_DEFAULTS, z.ZodOptional<z.ZodString>>,
     )
     .default({})
-    .describe('Words for numbered things, replacing the language\'s: { figure: "Fig." }'),
+    .describe('Words for numbered things and the index, replacing the language\'s: { figure: "Fig." }'),
   index: z
     .strictObject({
       see: z.record(z.string().min(1), z.string().min(1)).default({}).describe('Index entries that send the reader elsewhere: { "Torch": "PyTorch" }'),
