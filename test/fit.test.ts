@@ -37,7 +37,7 @@ function proseParagraphs(text: string): string[] {
   const withoutFences = text.replace(/^(```|~~~)[\s\S]*?^\1\s*$/gm, '').replace(/^---\n[\s\S]*?\n---\n/, '');
   return withoutFences
     .split(/\n\s*\n/)
-    .filter((p) => !/^(\s{4}|\t|#|\||>|[-*+] |\d+\. |<|:::|!\[|Table:)/.test(p) && p.trim().length > 80)
+    .filter((p) => !/^(\s{4}|\t)/.test(p) && !/^(#|\||>|[-*+] |\d+\. |<|:::|!\[|Table:)/.test(p.trimStart()) && p.trim().length > 80)
     .map((p) => p.replace(/\s+/g, ' ').replace(/[*_`]/g, ''));
 }
 
@@ -49,8 +49,8 @@ describe('the technical book, laid out', () => {
     screen = await openPdfjs(path.join(TECH_OUT, `${TECH_SLUG}.pdf`));
     items = await textItems(screen);
     const paragraphs = markdownFiles.flatMap((f) => proseParagraphs(markdown(f)));
-    // Runs of at least four words found word for word in a prose paragraph of the Markdown.
-    prose = items.filter((i) => i.str.split(' ').length >= 4 && paragraphs.some((p) => p.includes(i.str.trim())));
+    // Runs of at least six words found word for word in a prose paragraph of the Markdown.
+    prose = items.filter((i) => i.str.trim().split(' ').length >= 6 && paragraphs.some((p) => p.includes(i.str.trim())));
   });
 
   it('sets the body text of every page at the size of the prose fixture: no part is printed scaled', async () => {

@@ -84,8 +84,12 @@ describe('math in the EPUB', () => {
   it('each display equation is a centred block holding its formula, its label as an XML id, and a place for its number', () => {
     expect(equations.length).toBeGreaterThanOrEqual(6);
     const html = chapter();
-    const blocks = [...html.matchAll(/<div class="equation"( id="([^"]+)")?>(<math [^>]*display="block"[\s\S]*?<\/math>)<span class="equation-number"><\/span><\/div>/g)];
+    const blocks = [...html.matchAll(/<div class="equation"( id="([^"]+)")?>(<math [^>]*display="block"[\s\S]*?<\/math>)<span class="equation-number">([^<]*)<\/span><\/div>/g)];
     expect(blocks.map((b) => b[2])).toEqual(equations.map((e) => (e.label ? xmlIdOf(e.label) : undefined)));
+    // Labelled equations are numbered in order within the chapter, (1.1), (1.2)…; the others are not.
+    const labelled = blocks.filter((b) => b[2]);
+    expect(labelled.map((b) => b[4])).toEqual(labelled.map((_, k) => `(1.${k + 1})`));
+    expect(blocks.filter((b) => !b[2]).every((b) => b[4] === '')).toBe(true);
     blocks.forEach((b, k) => expect(decode(/alttext="([^"]*)"/.exec(b[3]!)![1]!)).toBe(equations[k]!.tex.replace(/\s+/g, ' ')));
     expect(equations.map((e) => e.label).filter(Boolean)).toEqual(expect.arrayContaining(['eq:onde', 'eq:fourier']));
     expect(source).toMatch(/^```math$/m); // GitHub's fence form among them

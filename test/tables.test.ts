@@ -162,8 +162,9 @@ describe('tables in the EPUB of the technical book', () => {
     // Each caption ends with the Markdown's words (a number may come before them: "Table 3.1").
     expect(captions).toHaveLength(expected.length);
     captions.forEach((c, i) => expect(c.endsWith(expected[i]!), `"${c}" ends with "${expected[i]}"`).toBe(true));
-    expect(xhtml).toMatch(/<table id="tbl-backends"[^>]*>\s*<caption>[^<]*Four storage/);
-    expect(xhtml).toMatch(/<table id="tbl-budget"[^>]*>\s*<caption>[^<]*The checkout/);
+    // The labelled table's caption starts with its number: "Table 3.1." (the chapter is the third).
+    expect(xhtml).toMatch(/<table id="tbl-backends"[^>]*>\s*<caption><span class="caption-label">Table\u00a03\.\d\.<\/span> [^<]*Four storage/);
+    expect(xhtml).toMatch(/<table id="tbl-budget"[^>]*>\s*<caption><span class="caption-label">Table\u00a03\.\d\.<\/span> [^<]*The checkout/);
     expect(xhtml).toContain('href="#tbl-backends"');
     expect(xhtml).not.toMatch(/<p>(Table:|: )/);
   });
