@@ -131,6 +131,11 @@ describe('bad references', () => {
     expectError(runCli(chapter('![A lamp](images/lamp.png){#fig:lamp}\n\n![The lamp again](images/lamp.png){#fig:lamp}')), /01-the-lamp\.md:5: .*fig(:|-)lamp.*(twice|already used)/));
   it('a citation and a reference in one bracket', () =>
     expectError(runCli(chapter('![A lamp](images/lamp.png){#fig:lamp}\n\nSee [@fig:lamp; @keeper-1890].')), /01-the-lamp\.md:5: \[@fig:lamp; @keeper-1890\] mixes citations and cross-references/));
+  it('a bibliography id with a prefix kept for cross-references', () =>
+    expectError(
+      runCli(bookWith({ 'chapters/03-bibliography.md': '---\nkind: bibliography\n---\n# Bibliography\n\n- **Keeper, 1890.** *Handbook*. {#keeper-1890}\n- **Coast, 1902.** *Report*. {#coast-1902}\n- **Figures, 1900.** *Old*. {#fig:old}\n' })),
+      /03-bibliography\.md:8: the bibliography id fig:old starts with fig:/,
+    ));
   it('several citations and a locator work', () => {
     const dir = chapter('As the handbook says [@keeper-1890, p. 12; @coast-1902].');
     const result = runCli(dir);

@@ -22,6 +22,8 @@ export interface LabelInfo {
   /** For headings: the level (1 for the file's title) and the heading's text. */
   level?: number;
   title?: string;
+  /** The token that carries it ("heading_open", "list_item_open"…), for the model's checks. */
+  element?: string;
 }
 
 export interface LabelsEnv {
@@ -56,6 +58,7 @@ export function labelsPlugin(md: MarkdownIt): void {
           kind: labelKind(label)!,
           id: xmlIdOf(label),
           line,
+          element: token.type,
           level: heading ? Number(token.tag.slice(1)) : undefined,
           title: heading ? (next?.children ?? []).filter((c) => c.type === 'text' || c.type === 'code_inline').map((c) => c.content).join('').trim() : undefined,
         });

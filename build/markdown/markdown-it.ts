@@ -47,8 +47,10 @@ export function createMarkdown(language = 'en', options: MarkdownOptions = {}): 
     html: true,
     xhtmlOut: true, // the EPUB needs well-formed XHTML
     typographer: true,
-    linkify: false,
+    // GitHub links bare addresses (https://…, www.…); bare domains and e-mail addresses stay text.
+    linkify: true,
   });
+  md.linkify.set({ fuzzyLink: false, fuzzyEmail: false });
   md.use(footnote);
   md.use(attrs, {
     leftDelimiter: '{',

@@ -81,6 +81,9 @@ export function buildModel(config: ResolvedConfig, bookDir: string, sources: Sou
     for (const e of p.explicitIds) define(e.id, sid, file, e.line);
     // Labels given in raw HTML (id="fig:x"), and a label on the title (it points at the section).
     for (const l of (p.env as LabelsEnv).labels ?? []) {
+      if (p.source.frontMatter.kind === 'bibliography' && l.element === 'list_item_open') {
+        errors.push(new BookError(`the bibliography id ${l.label} starts with ${l.kind}:, which is kept for cross-references; choose another id`, { file, line: l.line }));
+      }
       if (l.level === 1 && l.id !== sid) aliases.set(l.id, sid);
       if (!p.explicitIds.some((e) => e.id === l.id) && l.id !== sid) define(l.id, sid, file, l.line);
     }
