@@ -52,11 +52,24 @@ export function fitOptions(geometry: PageGeometry): FitOptions {
 export async function fitToPage(page: Page, geometry: PageGeometry): Promise<FitFinding[]> {
   const options = fitOptions(geometry);
   await page.emulateMediaType('print');
-  await page.setViewport({ width: Math.floor(options.width), height: Math.floor(options.height) });
+  await page.setViewport({ width: Math.ceil(options.width), height: Math.floor(options.height) });
   // tsx (esbuild) wraps named functions in __name(); the serialised function needs it defined.
   await page.evaluate('globalThis.__name ??= (f) => f');
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  // The text block's exact width (a viewport is whole pixels; an A5 text block is not), so that
+  // lines break here as they will in print. Removed again by finishMeasuring().
+  await page.evaluate((width: number) => {
+    const style = document.createElement('style');
+    style.id = 'fit-measure';
+    style.textContent = `html { width: ${width}px !important; }`;
+    document.head.append(style);
+    return document.fonts.ready.then(() => undefined);
+  }, options.width);
   return page.evaluate(fitInPage, options);
+}
+
+/** Ends the measuring fitToPage() began: the page is left as it will print. */
+export async function finishMeasuring(page: Page): Promise<void> {
+  await page.evaluate(() => document.getElementById('fit-measure')?.remove());
 }
 
 /** Runs inside the page: no closure over anything outside this function. */

@@ -10,7 +10,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { BookError } from '../errors.ts';
 import type { PageGeometry } from '../render/page-geometry.ts';
-import { fitToPage, type FitFinding } from './fit.ts';
+import { finishMeasuring, fitOptions, fitToPage, type FitFinding } from './fit.ts';
+import { dropUnusedSoftHyphens, keepAllSoftHyphens } from './soft-hyphens.ts';
 
 export class PartPrinter {
   private page: Page | undefined;
@@ -76,7 +77,17 @@ export class PartPrinter {
   private async attemptLoad(file: string, geometry: PageGeometry): Promise<FitFinding[]> {
     const page = await this.livePage();
     await withTimeout(page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: this.timeoutMs }), this.timeoutMs, 'loading the page');
-    return withTimeout(fitToPage(page, geometry), this.timeoutMs, 'measuring the page');
+    return withTimeout(
+      (async () => {
+        const findings = await fitToPage(page, geometry);
+        // After the fit: a table set smaller or turned breaks its lines anew.
+        if (!keepAllSoftHyphens()) await dropUnusedSoftHyphens(page, fitOptions(geometry).width);
+        await finishMeasuring(page);
+        return findings;
+      })(),
+      this.timeoutMs,
+      'measuring the page',
+    );
   }
 
   private async attemptPrint(css: string): Promise<Uint8Array> {
@@ -89,7 +100,7 @@ export class PartPrinter {
     try {
       if (css) await page.addStyleTag({ content: css });
       const pdf = await withTimeout(
-        page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: false, outline: false, timeout: this.timeoutMs }),
+        page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false, timeout: this.timeoutMs }),
         this.timeoutMs,
         'printing',
       );
