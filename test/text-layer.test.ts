@@ -70,6 +70,14 @@ describe('the text layer of the PDFs', () => {
     expect(dropped[name]!.brokenWords / dropped[name]!.words).toBeLessThan(0.005);
   });
 
+  it.each(['screen', 'print'])('%s PDF: no character of the text comes out as U+0000 (ligature glyphs would)', async (name) => {
+    const doc = await openPdfjs(path.join(TECH_OUT, name === 'screen' ? `${TECH_SLUG}.pdf` : `${TECH_SLUG}-print.pdf`));
+    for (let p = 1; p <= doc.numPages; p++) {
+      const text = (await (await doc.getPage(p)).getTextContent()).items.map((i) => ('str' in i ? i.str : '')).join('');
+      expect(text, `page ${p}`).not.toMatch(/\u0000/);
+    }
+  });
+
   it.each(['screen', 'print'])('%s PDF: the same pages and every line ending on the same word, hyphen included', (name) => {
     expect(dropped[name]!.pages).toBe(kept[name]!.pages);
     expect(dropped[name]!.lineEnds).toEqual(kept[name]!.lineEnds);
