@@ -126,7 +126,9 @@ export function calloutPlugin(md: MarkdownIt, options: { language?: string } = {
   md.renderer.rules.callout_open = (tokens, idx, options, env, self) => {
     const token = tokens[idx]!;
     const { kind, title } = (token.meta ?? {}) as CalloutMeta;
-    const titleHtml = title ? md.renderInline(title, env) : '';
+    // The title is parsed on its own, without the chapter's notes: markdown-it-footnote would
+    // otherwise append the chapter's whole note list to it.
+    const titleHtml = title ? md.renderInline(title, { ...(env as object), footnotes: undefined }) : '';
     const titleClass = kind ? 'callout-title' : 'div-title';
     return `<div${self.renderAttrs(token)}>\n${titleHtml ? `<p class="${titleClass}">${titleHtml}</p>\n` : ''}`;
   };
