@@ -2,8 +2,10 @@
  * Turns the laid-out parts into the two PDFs, from the same layout: merges the parts (blank
  * versos where a part must start on a recto), points links from one part to another at the
  * right page, writes page labels, then
- *  - screen PDF: cover first, bookmarks, live links, document metadata;
- *  - print PDF: no cover, no bookmarks, no annotations (KDP rejects both), bleed and TrimBox /
+ *  - screen PDF: cover first, bookmarks, live links, document metadata, tagged: the parts'
+ *    structure trees merged into one (structure.ts);
+ *  - print PDF: no cover, no bookmarks, no annotations (KDP rejects both), untagged (a printer
+ *    reads no structure, and its tree would point at the links removed), bleed and TrimBox /
  *    BleedBox on every page, an even page count.
  */
 import {
@@ -22,6 +24,8 @@ import {
 } from 'pdf-lib';
 import type { Book } from '../model/book.ts';
 import type { Layout } from './layout.ts';
+import { StructureMerger, markArtifact, stripStructure } from './structure.ts';
+import { CREATOR_TOOL, PRODUCER, documentTitle, writeXmp } from './xmp.ts';
 
 const PT = 72;
 
@@ -51,15 +55,17 @@ export async function assemblePdfs(book: Book, layout: Layout, frontCover: Uint8
     const cover = await PDFDocument.load(frontCover, { updateMetadata: false });
     const [coverPage] = await doc.copyPages(cover, [0]);
     doc.addPage(coverPage!);
+    markArtifact(doc, coverPage!); // outside the structure tree: decoration for a reader that follows it
   } else {
     doc.addPage([width, height]); // a print-only build: the screen PDF is not kept
   }
 
   const targets = new Map<string, Target>();
   const partStarts: PDFRef[] = [];
+  const structure = new StructureMerger(doc);
   for (const [i, laid] of layout.parts.entries()) {
-    if (layout.placements[i]!.blankBefore) doc.addPage([width, height]);
-    const pages = await doc.copyPages(laid.doc, laid.doc.getPageIndices());
+    if (layout.placements[i]!.blankBefore) doc.addPage([width, height]); // no structure: a blank verso is nothing to read
+    const pages = await structure.copyPart(laid.doc);
     for (const page of pages) doc.addPage(page);
     partStarts.push(pages[0]!.ref);
     for (const id of laid.part.ids) targets.set(id, { page: pages[0]!.ref, x: undefined, y: undefined });
@@ -68,7 +74,13 @@ export async function assemblePdfs(book: Book, layout: Layout, frontCover: Uint8
   // An even number of interior pages: print services round up anyway, and a blank last page is expected.
   if ((doc.getPageCount() - 1) % 2 === 1) doc.addPage([width, height]);
 
-  resolveLinks(doc, targets, warnings);
+  const linkTargets = resolveLinks(doc, targets, warnings);
+  const notes = book.sections.flatMap((s) => s.print.notes);
+  structure.finish({
+    targets: linkTargets,
+    noteIds: new Set(notes.map((n) => n.id)),
+    noteOfRef: new Map(notes.flatMap((n) => n.refIds.map((r) => [r, n.id] as const))),
+  });
   writeOutline(doc, layout, targets, partStarts);
   writePageLabels(doc, layout, true);
   writeMetadata(doc, book, date);
@@ -87,6 +99,7 @@ export async function assemblePdfs(book: Book, layout: Layout, frontCover: Uint8
     addBleed(page, index, layout);
     page.node.delete(PDFName.of('Annots')); // after addBleed: pdf-lib's normalize() adds an empty one
   });
+  stripStructure(doc);
   const print = await doc.save({ updateFieldAppearances: false });
   return { screen, print, printPageCount: interior.length, warnings };
 }
@@ -96,8 +109,12 @@ function destArray(doc: PDFDocument, target: Target): PDFArray {
   return doc.context.obj([target.page, PDFName.of('XYZ'), coord(target.x), coord(target.y), PDFNull]);
 }
 
-/** Chromium writes links to other parts as file:// URIs and links within a part as named dests. */
-function resolveLinks(doc: PDFDocument, targets: Map<string, Target>, warnings: string[]): void {
+/**
+ * Chromium writes links to other parts as file:// URIs and links within a part as named dests.
+ * Returns the id each internal link annotation points to (structure.ts tells note references by it).
+ */
+function resolveLinks(doc: PDFDocument, targets: Map<string, Target>, warnings: string[]): Map<PDFRef, string> {
+  const resolved = new Map<PDFRef, string>();
   for (const page of doc.getPages()) {
     const annots = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
     if (!annots) continue;
@@ -125,9 +142,11 @@ function resolveLinks(doc: PDFDocument, targets: Map<string, Target>, warnings: 
       annot.delete(PDFName.of('A'));
       annot.set(PDFName.of('Dest'), destArray(doc, target));
       keep.push(ref);
+      if (ref instanceof PDFRef) resolved.set(ref, id);
     }
     page.node.set(PDFName.of('Annots'), doc.context.obj(keep));
   }
+  return resolved;
 }
 
 const decodeName = (name: string): string =>
@@ -193,15 +212,16 @@ function writePageLabels(doc: PDFDocument, layout: Layout, withCover: boolean): 
 
 function writeMetadata(doc: PDFDocument, book: Book, date: Date): void {
   const c = book.config;
-  doc.setTitle(c.subtitle ? `${c.title}: ${c.subtitle}` : c.title, { showInWindowTitleBar: true });
+  doc.setTitle(documentTitle(book), { showInWindowTitleBar: true });
   doc.setAuthor(c.authors.map((a) => (typeof a === 'string' ? a : a.name)).join(', '));
   if (c.description) doc.setSubject(c.description);
   if (c.subjects.length) doc.setKeywords(c.subjects);
   doc.setLanguage(c.language);
-  doc.setCreator('printable-ebook-builder');
-  doc.setProducer('printable-ebook-builder with Chromium and pdf-lib');
+  doc.setCreator(CREATOR_TOOL);
+  doc.setProducer(PRODUCER);
   doc.setCreationDate(date);
   doc.setModificationDate(date);
+  writeXmp(doc, book, date);
 }
 
 /**

@@ -34,6 +34,8 @@ export interface LaidOutPart {
   doc: PDFDocument;
   pageCount: number;
   destinations: Map<string, Destination>;
+  /** The part's PDF as Chromium printed it (the preview shows these pages as they are). */
+  bytes: Uint8Array;
 }
 
 export interface Layout {
@@ -65,6 +67,8 @@ export interface LayoutOptions {
   /** Scratch folder for the part documents. */
   workDir: string;
   timeoutMs?: number;
+  /** Told after each part is printed or taken from the cache: parts done, parts in all (a pass may repeat). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export async function layOutBook(options: LayoutOptions): Promise<Layout> {
@@ -79,7 +83,7 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
   const printers = [new PartPrinter(browser, roots, timeout), new PartPrinter(browser, roots, timeout)];
   const stylesheet = resolveAsset(book.bookDir, 'css/print.css');
   const cache = await PartCache.open(book.bookDir, [
-    'parts-v1',
+    'parts-v2', // v2: parts are printed tagged (structure.ts merges their trees)
     await browser.version(),
     ...(await fileStamps([stylesheet, ...book.images.map((i) => i.absPath)])),
   ]);
@@ -221,6 +225,7 @@ async function layOutOnce(
     await loading;
     if (i + 1 < parts.length) loading = start(i + 1);
     await print(i, printers[i % 2]!);
+    options.onProgress?.(i + 1, parts.length);
   }
   // The contents now knows every page; if its own length changes, the front matter after it moves.
   const contentsIndex = parts.findIndex((p) => p.role === 'contents');
@@ -299,7 +304,7 @@ async function parsePart(part: PrintPart, bytes: Uint8Array, pageCount: number):
   if (doc.getPageCount() !== pageCount) {
     throw new Error(`page count of ${part.key}: counted ${pageCount}, pdf-lib reads ${doc.getPageCount()}`);
   }
-  return { part, doc, pageCount, destinations: readDestinations(doc) };
+  return { part, doc, pageCount, destinations: readDestinations(doc), bytes };
 }
 
 /** The contents: front matter after the contents, chapters, back matter, with their first folios. */
