@@ -5,6 +5,8 @@
  * printing the whole book once as one document) and pandoc's EPUB where installed. With
  * --runs n, each full build runs n times and the fastest counts. Prints Markdown tables, writes
  * bench/results/latest.json (the one before becomes previous.json) and prints the change.
+ * Last, the preview's edit-to-page latency on this repository's book (bench/edit-latency.ts;
+ * alone with --only latency), written to bench/results/edit-latency.json.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -16,7 +18,8 @@ import { pandocVersion, timePandocEpub } from './pandoc.ts';
 import { describeMachine } from './machine.ts';
 import { mib, type BenchResults, type SizeResult } from './results.ts';
 import { deltaTable, resultTables } from './report.ts';
-import { integerList } from './cli-options.ts';
+import { integerList, option } from './cli-options.ts';
+import { editLatencyTable, measureEditLatency } from './edit-latency.ts';
 
 const DEFAULT_SIZES = [20, 100];
 /** Fixed dates keep the builds off git (the generated books are not committed) and reproducible. */
@@ -105,7 +108,18 @@ async function saveResults(results: BenchResults): Promise<BenchResults | undefi
   return previous;
 }
 
+/** The preview's edit-to-page latency on this repository's book (bench/edit-latency.ts). */
+async function editLatency(): Promise<void> {
+  progress('preview: edit-to-page latency on this repository\'s book…');
+  const result = await measureEditLatency({ progress: (m) => progress(`preview: ${m}`) });
+  await mkdir(path.join(BENCH_DIR, 'results'), { recursive: true });
+  await writeFile(path.join(BENCH_DIR, 'results', 'edit-latency.json'), `${JSON.stringify({ date: new Date().toISOString(), machine: describeMachine(), ...result }, null, 2)}\n`);
+  console.log(`\n${editLatencyTable(result)}`);
+}
+
 async function main(): Promise<void> {
+  // `npm run bench -- --only latency`: the preview's measurement alone.
+  if (option('only') === 'latency') return editLatency();
   const sizes = integerList('sizes', DEFAULT_SIZES);
   const [runs = 1] = integerList('runs', [1]);
   const pandoc = pandocVersion();
@@ -118,6 +132,7 @@ async function main(): Promise<void> {
   const change = previous ? deltaTable(results, previous) : undefined;
   if (change) console.log(`\n${change}`);
   progress(`results written to ${path.relative(process.cwd(), path.join(BENCH_DIR, 'results', 'latest.json'))}`);
+  await editLatency();
 }
 
 main().catch((e: unknown) => {

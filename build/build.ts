@@ -2,7 +2,7 @@
  * The driver: load → parse → model → render → outputs. Each stage is a function of the previous
  * stage's value; the CLI and the tests call buildBook() and nothing else.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from './config/load-config.ts';
@@ -13,14 +13,15 @@ import { inspectImages, type ImageInfo } from './model/inspect-images.ts';
 import { imageResolutionWarnings } from './pdf/image-resolution.ts';
 import { loadTemplates, type Templates } from './render/templates.ts';
 import { ensureBrowser, launchBrowser, type Log } from './pdf/browser.ts';
-import { layOutBook, type PageBreak } from './pdf/layout.ts';
+import { layOutBook, type Layout, type PageBreak } from './pdf/layout.ts';
 import { normalizeIsbn13 } from './config/schema.ts';
 import { assemblePdfs, type AssembledPdfs } from './pdf/assemble.ts';
 import { renderCovers, type Covers } from './cover/covers.ts';
 import { buildEpubPackage, prepareEpubAssets } from './epub/package.ts';
 import { writeEpubZip } from './epub/zip.ts';
 import { validateEpub } from './epub/validate.ts';
-import { OutputSet } from './output/atomic.ts';
+import { OutputSet, sizeOf } from './output/atomic.ts';
+import { prepareWebAssets, webOffers, writeWebSite } from './web/site.ts';
 import { buildDate } from './reproducible.ts';
 import { BookError, BookErrors, throwIfAny } from './errors.ts';
 import { fitMessages } from './pdf/fit.ts';
@@ -28,7 +29,7 @@ import { renderDiagrams } from './diagrams/render-diagrams.ts';
 import { attachDiagrams } from './model/diagrams.ts';
 import type { Browser } from 'puppeteer-core';
 
-export const FORMATS = ['pdf', 'epub', 'print', 'cover'] as const;
+export const FORMATS = ['pdf', 'epub', 'print', 'cover', 'web'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface BuildOptions {
@@ -38,7 +39,23 @@ export interface BuildOptions {
   log?: Log;
   /** Every warning is an error: for a book that must come out exactly as written. */
   strict?: boolean;
+  /** A browser that outlives the build (the preview keeps one between rebuilds): used, never closed. */
+  browser?: Browser;
+  /** Told as each stage starts and ends, and how far the layout has gone: progress on a terminal. */
+  progress?: (event: BuildProgress) => void;
+  /**
+   * Called with the laid-out pages as soon as they exist, before covers, PDFs and EPUB are made:
+   * the preview shows them at once and lets the rest of the build catch up.
+   */
+  onLayout?: (laidOut: { book: Book; layout: Layout; warnings: readonly string[] }) => Promise<void> | void;
+  /** Stops the build before its next stage (a newer edit, in the preview): it then throws signal.reason. */
+  signal?: AbortSignal;
 }
+
+export type BuildProgress =
+  | { stage: string; state: 'start' }
+  | { stage: string; state: 'done'; ms: number }
+  | { stage: 'layout'; state: 'step'; done: number; total: number };
 
 export interface BuildResult {
   book: Book;
@@ -63,6 +80,8 @@ const OUTPUT_NAMES: Record<Format, (slug: string) => string> = {
   epub: (slug) => `${slug}.epub`,
   print: (slug) => `${slug}-print.pdf`,
   cover: (slug) => `${slug}-cover.pdf`,
+  /** A folder: the static site. */
+  web: (slug) => `${slug}-web`,
 };
 export const outputName = (slug: string, format: Format): string => OUTPUT_NAMES[format](slug);
 
@@ -71,9 +90,13 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   const bookDir = path.resolve(options.bookDir);
   const timings: Record<string, number> = {};
   const timed = async <T>(stage: string, run: () => Promise<T> | T): Promise<T> => {
+    options.signal?.throwIfAborted();
+    options.progress?.({ stage, state: 'start' });
     const start = performance.now();
     try {
-      return await run();
+      const value = await run();
+      options.progress?.({ stage, state: 'done', ms: Math.round(performance.now() - start) });
+      return value;
     } finally {
       timings[stage] = Math.round(performance.now() - start);
     }
@@ -89,6 +112,9 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   await outputs.prepare();
   const slug = config.slug;
   const wants = (f: Format): boolean => options.formats.includes(f);
+  // A web build makes what its landing page offers (the screen PDF, the EPUB…), into its folder.
+  const made: Format[] = [...new Set([...options.formats, ...(wants('web') ? webOffers(config) : [])])];
+  const makes = (f: Format): boolean => made.includes(f);
   const warnings = [...modelled.warnings];
   let printPageCount: number | undefined;
 
@@ -98,18 +124,22 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   let browser: Browser | undefined;
 
   try {
-    const executable = ensureBrowser(log);
-    const launched = await timed('browser', () => launchBrowser(executable));
-    browser = launched;
+    const launched = options.browser ?? (await timed('browser', () => launchBrowser(ensureBrowser(log))));
+    if (!options.browser) browser = launched; // closed at the end; a browser lent to the build is not
     const { diagrams } = modelled;
     const drawn = diagrams.length > 0 ? await timed('diagrams', () => renderDiagrams(diagrams, { browser: launched, bookDir, language: config.language, print: config.print })) : undefined;
     warnings.push(...(drawn?.warnings ?? []));
     const book = drawn ? attachDiagrams(modelled, drawn.drawings) : modelled;
     // Fonts and images for the EPUB need only the model: made while the browser lays out pages.
-    const epubAssets = wants('epub') ? prepareEpubAssets(book) : undefined;
+    const epubAssets = makes('epub') ? prepareEpubAssets(book) : undefined;
     epubAssets?.catch(() => undefined); // awaited, and reported, with the EPUB
+    const webAssets = wants('web') ? prepareWebAssets(book) : undefined;
+    webAssets?.catch(() => undefined); // likewise, with the site
 
-    const rendered = await renderWithBrowser(launched, book, images, templates, date, options.formats, timed);
+    const rendered = await renderWithBrowser(launched, book, images, templates, date, made, timed, {
+      onProgress: options.progress && ((done, total) => options.progress?.({ stage: 'layout', state: 'step', done, total })),
+      onLayout: options.onLayout && ((layout, layoutWarnings) => options.onLayout!({ book, layout, warnings: [...warnings, ...layoutWarnings] })),
+    });
     warnings.push(...rendered.warnings);
     printPageCount = rendered.pdfs?.printPageCount;
     const { covers } = rendered;
@@ -126,7 +156,9 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
     if (wants('pdf')) await outputs.write(outputName(slug, 'pdf'), rendered.pdfs!.screen);
     if (wants('print')) await outputs.write(outputName(slug, 'print'), rendered.pdfs!.print);
     if (wants('cover')) await outputs.write(outputName(slug, 'cover'), covers!.printPdf);
-    if (wants('epub') && covers) {
+    const siteDir = wants('web') ? await outputs.reserveDir(outputName(slug, 'web')) : undefined;
+    let epubFile: string | undefined;
+    if (makes('epub') && covers) {
       await timed('epub', async () => {
         const isbn = book.config.cover.isbn ? normalizeIsbn13(book.config.cover.isbn) : undefined;
         const pkg = await buildEpubPackage(book, templates, date, {
@@ -135,11 +167,22 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
           pageBreaks: rendered.pageBreaks,
           printSource: isbn ? `urn:isbn:${isbn}` : undefined,
         });
-        const file = outputs.reserve(outputName(slug, 'epub'));
+        // Made only for the site: written straight into its folder.
+        const file = wants('epub') ? outputs.reserve(outputName(slug, 'epub')) : path.join(siteDir!, outputName(slug, 'epub'));
+        epubFile = file;
         await writeEpubZip(pkg, file, date);
         const verdict = await timed('epubcheck', () => validateEpub(file, book));
         throwIfAny(verdict.errors);
         warnings.push(...verdict.warnings);
+      });
+    }
+    const pdfs = rendered.pdfs;
+    if (siteDir && covers && pdfs && epubFile) {
+      const epub = await readFile(epubFile);
+      await timed('web', async () => {
+        const data = { pdf: pdfs.screen, epub, print: pdfs.print, cover: covers.printPdf };
+        const downloads = webOffers(book.config).map((format) => ({ format, file: outputName(slug, format), data: data[format] }));
+        await writeWebSite({ book, templates, date, dir: siteDir, coverJpeg: covers.epubJpeg, printPageCount: pdfs.printPageCount, downloads, assets: webAssets });
       });
     }
     if (options.strict && warnings.length > 0) {
@@ -152,7 +195,7 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
       written.map(async (file) => ({
         format: FORMATS.find((f) => outputName(slug, f) === path.basename(file))!,
         path: file,
-        bytes: (await stat(file)).size,
+        bytes: await sizeOf(file),
       })),
     );
     const diagramCounts = drawn ? { drawn: drawn.drawn, reused: drawn.reused } : undefined;
@@ -186,11 +229,12 @@ async function renderWithBrowser(
   date: Date,
   formats: readonly Format[],
   timed: <T>(stage: string, run: () => Promise<T> | T) => Promise<T>,
+  hooks: { onProgress?: (done: number, total: number) => void; onLayout?: (layout: Layout, warnings: readonly string[]) => Promise<void> | void } = {},
 ): Promise<Rendered> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'ebook-layout-'));
   try {
     const needsLayout = formats.some((f) => f === 'pdf' || f === 'print' || f === 'cover');
-    const layout = needsLayout ? await timed('layout', () => layOutBook({ book, templates, browser, workDir })) : undefined;
+    const layout = needsLayout ? await timed('layout', () => layOutBook({ book, templates, browser, workDir, onProgress: hooks.onProgress })) : undefined;
     const warnings = (layout?.refused ?? []).map((r) => `the page tried to load ${r}; refused (only files inside the book may load)`);
     if (layout) {
       const fit = fitMessages(layout.fit.map(({ part, findings }) => ({ file: part.section?.sourcePath ?? `the ${part.role} page`, findings })));
@@ -198,6 +242,7 @@ async function renderWithBrowser(
       warnings.push(...fit.warnings);
     }
     if (layout) warnings.push(...imageResolutionWarnings(images, layout.geometry));
+    if (layout) await hooks.onLayout?.(layout, warnings);
     // The interior's page count rounded up to even, as assembly does; an EPUB-only build has no
     // interior, and its cover does not depend on the count.
     const printPageCount = layout ? layout.totalPages + (layout.totalPages % 2) : MIN_PRINT_PAGES;

@@ -1,73 +1,64 @@
 #!/usr/bin/env node
-/** The command line: parse flags, call buildBook(), print what was made or what went wrong. */
-import path from 'node:path';
+/**
+ * The command line: finds the command asked for (build when none is named), checks its options,
+ * and runs it. Each command is a file in build/commands/, loaded only when it is the one asked
+ * for (`check` need not load the browser driver); nothing else happens here.
+ */
 import { cac } from 'cac';
-import { buildBook, FORMATS, type Format } from './build.ts';
-import { BookError, BookErrors } from './errors.ts';
-import { fieldTable } from './config/fields.ts';
+import { optionNames, UsageError, type Command } from './commands/command.ts';
+import { createReporter } from './messages/progress.ts';
 
-const cli = cac('ebook-build');
-cli
-  .usage('[--book DIR] [--out DIR] [--format pdf,epub,print,cover] [--strict]')
-  .option('--book <dir>', 'Book folder (book.yaml, chapters/, optional assets/ and templates/)', { default: '.' })
-  .option('--out <dir>', 'Output folder (default: <book>/dist)')
-  .option('--format <list>', `Comma-separated outputs: ${FORMATS.join(', ')}`, { default: FORMATS.join(',') })
-  .option('--strict', 'Treat every warning as an error (exit 1, no output changed)')
-  .option('--fields', 'Print the book.yaml field reference (Markdown) and exit')
-  .help();
+const COMMANDS: { name: string; summary: string; load: () => Promise<Command> }[] = [
+  { name: 'build', summary: 'Build the screen PDF, EPUB, print PDF and print cover (the default)', load: async () => (await import('./commands/build.ts')).buildCommand },
+  { name: 'preview', summary: 'Serve a live preview of the pages, rebuilt after every change', load: async () => (await import('./commands/preview.ts')).previewCommand },
+  { name: 'check', summary: 'Check the book without building it: config, Markdown, links, references, citations, images, diagrams', load: async () => (await import('./commands/check.ts')).checkCommand },
+  { name: 'new', summary: 'Make a new book folder that builds as it is', load: async () => (await import('./commands/new.ts')).newCommand },
+];
+
+let longRunning = false;
 
 async function main(): Promise<number> {
-  const { options, args } = cli.parse();
+  // The command is the first argument, when it names one; anything else is a build.
+  const first = process.argv[2];
+  const entry = COMMANDS.find((c) => c.name === first) ?? COMMANDS[0]!;
+  const command = await entry.load();
+  const cli = cac('ebook');
+  for (const c of COMMANDS) {
+    // `build` is also what runs when no command is named: `npm run build -- --book x`.
+    const name = c.name === 'build' ? '[...args]' : `${c.name} ${c === entry ? (command.args ?? '[...args]') : '[...args]'}`;
+    const defined = cli.command(name, c.summary);
+    if (c !== entry) continue;
+    defined.usage(command.usage);
+    for (const o of command.options) defined.option(o.flags, o.description, o.default === undefined ? undefined : { default: o.default });
+    for (const e of command.examples ?? []) defined.example(e);
+  }
+  cli.help();
+  const { args, options } = cli.parse(process.argv, { run: false });
   if (options.help) return 0;
-  const known = new Set(['book', 'out', 'format', 'strict', 'fields', 'help', 'h', '--']);
+  const rest = entry.name === 'build' && args[0] === 'build' ? args.slice(1) : [...args];
+  const known = optionNames(command);
   const unknown = Object.keys(options).filter((k) => !known.has(k));
-  if (unknown.length > 0 || args.length > 0) {
-    console.error(`error: unknown ${unknown.length ? `option --${unknown[0]}` : `argument ${args[0]}`}; see --help`);
-    return 2;
+  if (unknown.length > 0) throw new UsageError(`unknown option --${unknown[0]!.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}; see --help`);
+  if (!command.args && rest.length > 0) {
+    throw new UsageError(`unknown argument ${rest[0]}${entry.name === 'build' ? `; the commands are ${COMMANDS.map((c) => c.name).join(', ')}` : ''}; see --help`);
   }
-  if (options.fields) {
-    console.log(fieldTable());
-    return 0;
-  }
-  const formats = String(options.format)
-    .split(',')
-    .map((f) => f.trim())
-    .filter(Boolean);
-  const unknownFormats = formats.filter((f) => !(FORMATS as readonly string[]).includes(f));
-  if (unknownFormats.length > 0 || formats.length === 0) {
-    console.error(`error: unknown format ${unknownFormats.join(', ') || '(none)'}; choose from ${FORMATS.join(', ')}`);
-    return 2;
-  }
-  const bookDir = path.resolve(String(options.book));
-  const outDir = path.resolve(options.out ? String(options.out) : path.join(bookDir, 'dist'));
-  const started = performance.now();
-  const result = await buildBook({ bookDir, outDir, formats: formats as Format[], strict: Boolean(options.strict), log: (m) => console.error(m) });
-  for (const w of result.warnings) console.error(`warning: ${w}`);
-  for (const f of result.files) console.log(`${path.relative(process.cwd(), f.path) || f.path}  ${(f.bytes / 1024).toFixed(0)} KiB`);
-  if (result.printPageCount !== undefined) console.log(`print interior: ${result.printPageCount} pages`);
-  if (result.cover && result.files.some((f) => f.format === 'cover')) {
-    const c = result.cover;
-    console.log(
-      `print cover: ${c.widthIn.toFixed(4)} × ${c.heightIn.toFixed(4)} in with bleed; spine ${c.spineWidthIn.toFixed(4)} in ` +
-        `(${c.service.toUpperCase()}, ${c.paper} paper, ${result.printPageCount} pages)${c.spineText ? '' : '; too thin for spine text'}`,
-    );
-  }
-  const parts = result.layoutParts;
-  if (parts && parts.reused > 0) console.log(`layout: ${parts.reused} of ${parts.printed + parts.reused} parts unchanged since the last build, taken from .cache/`);
-  console.log(`built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  return 0;
+  longRunning = command.longRunning?.(options) ?? false;
+  return command.run(rest, options);
 }
 
 function fail(e: unknown): never {
-  if (e instanceof BookError || e instanceof BookErrors) {
-    console.error(`error: ${e.toString().replace(/^BookErrors: /, '')}`);
-    process.exit(1);
+  if (e instanceof UsageError) {
+    console.error(`error: ${e.message}`);
+    process.exit(2);
   }
-  console.error('internal error (a bug in the builder, please report it):');
-  console.error(e);
-  process.exit(70);
+  process.exit(createReporter().fail(e, process.cwd()));
 }
 
-// A failure in work running beside the main line (a second browser tab) ends the build the same way.
-process.on('unhandledRejection', fail);
+// A failure in work running beside the main line (a second browser tab) ends a build the same
+// way; a preview or a watch reports it and keeps running.
+process.on('unhandledRejection', (e) => {
+  if (!longRunning) fail(e);
+  console.error('internal error (a bug in the builder, please report it); still running:');
+  console.error(e);
+});
 main().then((code) => process.exit(code), fail);

@@ -5,12 +5,18 @@
 export class BookError extends Error {
   readonly file: string | undefined;
   readonly line: number | undefined;
+  /** 1-based column of the spot on the line, when known: the message shows a caret under it. */
+  readonly column: number | undefined;
+  /** How to fix it, when the message itself does not say: "did you mean authors?". */
+  readonly hint: string | undefined;
 
-  constructor(message: string, where: { file?: string; line?: number } = {}) {
+  constructor(message: string, where: { file?: string; line?: number; column?: number; hint?: string } = {}) {
     super(message);
     this.name = 'BookError';
     this.file = where.file;
     this.line = where.line;
+    this.column = where.column;
+    this.hint = where.hint;
   }
 
   /** "chapters/01.md:12: message", or just the message when no place is known. */

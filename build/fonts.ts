@@ -3,6 +3,7 @@
  * All are TrueType-outline fonts: Chromium writes CFF-outline fonts into PDFs as Type 3 fonts,
  * which print services reject.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -135,6 +136,20 @@ function faceRules(cssFile: string): FaceRule[] {
  * document, even when the text never uses them.
  */
 export function fontFaceCss(stack: FontFamily[], text: string): string {
+  // A rebuild renders every part again, nearly all of them unchanged: their rules are kept, by
+  // the text's hash (the walk over every subset of the CJK families costs tens of ms a part).
+  const key = `${stack.map((f) => f.package).join(',')}\0${createHash('sha1').update(text).digest('hex')}`;
+  const known = faceCssCache.get(key);
+  if (known !== undefined) return known;
+  const css = selectFaces(stack, text);
+  if (faceCssCache.size >= 500) faceCssCache.delete(faceCssCache.keys().next().value!);
+  faceCssCache.set(key, css);
+  return css;
+}
+
+const faceCssCache = new Map<string, string>();
+
+function selectFaces(stack: FontFamily[], text: string): string {
   const codePoints = new Set<number>();
   for (const ch of text) codePoints.add(ch.codePointAt(0)!);
   const used = Int32Array.from(codePoints).sort();

@@ -167,3 +167,38 @@ describe('the command line', () => {
     expect(format.stderr).toContain('unknown format mobi');
   });
 });
+
+describe('notes and YAML, at the line to fix', () => {
+  it('a note defined twice, at the second definition', () =>
+    expectError(
+      build(bookWith({ 'chapters/02-the-log.md': '# The Log\n\nThe lamp was lit at dusk.[^dusk]\n\n[^dusk]: By the almanac.\n\nAnd put out at dawn.\n\n[^dusk]: By the clock in the watch room.\n' })),
+      /02-the-log\.md:9: note \[\^dusk\] is defined twice, at lines 5 and 9/,
+    ));
+  it('a front matter never closed, at line 1 where it opens', () =>
+    expectError(
+      build(bookWith({ 'chapters/02-the-log.md': '---\nkind: chapter\n\n# The Log\n\nThe lamp was lit at dusk.\n\nAnd put out at dawn.\n' })),
+      /02-the-log\.md:1: the front matter opened by "---" on this line is never closed/,
+    ));
+  it('a bad value in front matter, at its own line rather than where the parser gave up', () =>
+    expectError(
+      build(bookWith({ 'chapters/02-the-log.md': '---\ntitle: [First Light\nkind: chapter\n---\n\nThe lamp was lit at dusk.\n' })),
+      /02-the-log\.md:2: front matter is not valid YAML: title: the list opened with \[ is never closed/,
+    ));
+  it('an unclosed quotation mark in front matter, at its line', () =>
+    expectError(
+      build(bookWith({ 'chapters/02-the-log.md': '---\nkind: chapter\ntitle: "The Log\nid: the-log\n---\n\nThe lamp was lit at dusk.\n' })),
+      /02-the-log\.md:3: front matter is not valid YAML: title: the quotation mark " that opens the value is never closed/,
+    ));
+  it('a key given twice in front matter, named with both lines', () =>
+    expectError(
+      build(bookWith({ 'chapters/02-the-log.md': '---\ntitle: First Light\nkind: chapter\nid: first-light\n\ntitle: Second Light\n---\n\nThe lamp was lit at dusk.\n' })),
+      /02-the-log\.md:6: title is given twice, lines 2 and 6/,
+    ));
+  it('a key given twice in book.yaml, top level and nested, named with both lines', () => {
+    const result = build(bookWith({ 'book.yaml': 'title: A Book\nauthors: Someone\nprint:\n  trim: 6x9\n  trim: 5x8\nlanguage: en\ntitle: Another Book\n' }));
+    expectError(result, /book\.yaml:7: title is given twice, lines 1 and 7/);
+    expect(result.stderr).toMatch(/book\.yaml:5: print\.trim is given twice, lines 4 and 5/);
+  });
+  it('a bad value in book.yaml, at its line', () =>
+    expectError(build(bookWith({ 'book.yaml': 'title: A Book\nsubtitle: [Notes\nauthors: Someone\nlanguage: en\n' })), /book\.yaml:2: not valid YAML: subtitle: the list opened with \[ is never closed/));
+});

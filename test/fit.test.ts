@@ -37,7 +37,7 @@ function proseParagraphs(text: string): string[] {
   const withoutFences = text.replace(/^(```|~~~)[\s\S]*?^\1\s*$/gm, '').replace(/^---\n[\s\S]*?\n---\n/, '');
   return withoutFences
     .split(/\n\s*\n/)
-    .filter((p) => !/^(\s{4}|\t)/.test(p) && !/^(#|\||>|[-*+] |\d+\. |<|:::|!\[|Table:)/.test(p.trimStart()) && p.trim().length > 80)
+    .filter((p) => !/^(\s{4}|\t)/.test(p) && !/^(#|\||>|[-*+] |\d+\. |<|:::|!\[|Table:|\[\^)/.test(p.trimStart()) && p.trim().length > 80)
     .map((p) => p.replace(/\s+/g, ' ').replace(/[*_`]/g, ''));
 }
 

@@ -1,11 +1,16 @@
 /** Reads book.yaml and turns it into a validated BookConfig, or errors that name file, line and field. */
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import path from 'node:path';
+import { LineCounter, parseDocument, isMap, isNode, isScalar } from 'yaml';
 import type { z } from 'zod';
 import slugify from '@sindresorhus/slugify';
 import { BookError, throwIfAny } from '../errors.ts';
 import { bookConfigSchema, type BookConfig } from './schema.ts';
+import { parseYaml } from './yaml.ts';
+import { requireBookFile } from '../sources/safe-path.ts';
+import { didYouMean } from '../messages/suggest.ts';
+import { knownKeys } from './known-keys.ts';
 
 export interface ResolvedConfig extends BookConfig {
   identifier: string;
@@ -13,21 +18,20 @@ export interface ResolvedConfig extends BookConfig {
 }
 
 export async function loadConfig(file: string, displayName = 'book.yaml'): Promise<ResolvedConfig> {
+  // A plain file inside the book folder (a link to one inside is fine), never a folder or a FIFO.
+  const real = requireBookFile(file, {
+    roots: [path.dirname(file)],
+    name: displayName,
+    where: { file: displayName },
+    missing: `no book.yaml found (looked for ${file}); a book folder needs one`,
+  });
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    throw new BookError(`no book.yaml found (looked for ${file}); a book folder needs one`, { file: displayName });
+    text = await readFile(real, 'utf8');
+  } catch (e) {
+    throw new BookError(`${displayName} cannot be read: ${(e as Error).message}`, { file: displayName });
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throwIfAny(
-      doc.errors.map(
-        (e) => new BookError(`not valid YAML: ${e.message.split('\n')[0]}`, { file: displayName, line: lines.linePos(e.pos[0]).line }),
-      ),
-    );
-  }
+  const { doc, lines } = parseYaml(text, { file: displayName, firstLine: 1, prefix: 'not valid YAML' });
   const data: unknown = doc.toJS();
   if (data === null || data === undefined) {
     throw new BookError('book.yaml is empty; it needs at least a title and authors', { file: displayName, line: 1 });
@@ -37,7 +41,7 @@ export async function loadConfig(file: string, displayName = 'book.yaml'): Promi
   }
   const parsed = bookConfigSchema.safeParse(data);
   if (!parsed.success) {
-    throwIfAny(parsed.error.issues.map((issue) => issueToError(issue, doc, lines, displayName)));
+    throwIfAny(parsed.error.issues.flatMap((issue) => issueToErrors(issue, doc, lines, displayName)));
     throw new Error('unreachable');
   }
   const config = parsed.data;
@@ -56,6 +60,41 @@ function derivedIdentifier(config: BookConfig): string {
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(18, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** One error per problem: an object with two unknown fields gives two, each at its own line. */
+function issueToErrors(
+  issue: z.core.$ZodIssue,
+  doc: ReturnType<typeof parseDocument>,
+  lines: LineCounter,
+  file: string,
+): BookError[] {
+  const path = issue.path.map(String);
+  const field = path.join('.') || '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeys(bookConfigSchema, path);
+    const container = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    return issue.keys.map((key) => {
+      // The key itself, so that the caret stands under the misspelt word.
+      const pair = isMap(container) ? container.items.find((p) => isScalar(p.key) && String(p.key.value) === key) : undefined;
+      const at = isNode(pair?.key) && pair.key.range ? lines.linePos(pair.key.range[0]) : undefined;
+      const where = path.length > 0 ? ` in ${field}` : '';
+      const guess = didYouMean(key, known);
+      const message = guess ? `unknown field ${key}${where}; ${guess}` : `unknown field ${key}${where}; see the README for the fields book.yaml accepts`;
+      const hint = guess ? undefined : `${path.length > 0 ? field : 'book.yaml'} accepts: ${known.join(', ')}`;
+      return new BookError(message, { file, line: at?.line ?? placeOf(path, doc, lines)?.line, column: at?.col, hint });
+    });
+  }
+  return [issueToError(issue, doc, lines, file)];
+}
+
+/** Where the deepest YAML node that exists on the path starts. */
+function placeOf(path: string[], doc: ReturnType<typeof parseDocument>, lines: LineCounter): { line: number; col: number } | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
+    if (isNode(node) && node.range) return lines.linePos(node.range[0]);
+  }
+  return undefined;
+}
+
 function issueToError(
   issue: z.core.$ZodIssue,
   doc: ReturnType<typeof parseDocument>,
@@ -64,23 +103,20 @@ function issueToError(
 ): BookError {
   const path = issue.path.map(String);
   const field = path.join('.') || '(top level)';
-  let line: number | undefined;
-  // Point at the deepest YAML node that exists on the issue's path.
-  for (let depth = path.length; depth >= 0 && line === undefined; depth--) {
-    const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    if (isNode(node) && node.range) line = lines.linePos(node.range[0]).line;
-  }
+  const place = placeOf(path, doc, lines);
   let message: string;
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.join(', ');
-    message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${keys} in ${field}; see the README for the fields book.yaml accepts`;
-    const first = issue.keys[0];
-    const node = first ? doc.getIn([...path, first], true) : undefined;
-    if (isNode(node) && node.range) line = lines.linePos(node.range[0]).line;
-  } else if (issue.code === 'invalid_type' && doc.getIn(path) === undefined) {
-    message = `${field} is required (expected ${issue.expected})`;
+  if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && path.length > 0 && doc.getIn(path) === undefined) {
+    message = issue.code === 'invalid_type' ? `${field} is required (expected ${issue.expected})` : `${field} is required`;
   } else {
     message = `${field}: ${issue.message}`;
+    // A misspelt choice ("service: kpd"): name the nearest one.
+    const given = doc.getIn(path);
+    if (issue.code === 'invalid_value' && typeof given === 'string') {
+      const guess = didYouMean(given, issue.values.map(String));
+      if (guess) message += `; ${guess}`;
+    }
   }
-  return new BookError(message, { file, line });
+  // A field that is missing has no line to show.
+  const missing = message.startsWith(`${field} is required`);
+  return new BookError(message, { file, line: missing ? undefined : place?.line, column: missing ? undefined : place?.col });
 }

@@ -203,6 +203,19 @@ export const bookConfigSchema = z.strictObject({
     })
     .default({ tabWidth: 4 })
     .describe('Code block settings'),
+  web: z
+    .strictObject({
+      baseUrl: z
+        .string()
+        .trim()
+        .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'an absolute http(s) address such as "https://example.com/books/my-book/"')
+        .transform((v) => (v.endsWith('/') ? v : `${v}/`))
+        .optional()
+        .describe('Where the web edition will be published ("https://example.com/my-book/"): gives it a sitemap, canonical URLs and absolute link-preview images'),
+      printFiles: z.boolean().default(false).describe('Offer the print interior and print cover PDFs for download on the web edition\'s landing page too'),
+    })
+    .default({ printFiles: false })
+    .describe('Web edition settings (--format web)'),
 });
 
 export type BookConfigInput = z.input<typeof bookConfigSchema>;

@@ -294,8 +294,27 @@ async function screenshotDocument(page: Page, file: string, doc: CoverDocument, 
   const height = Math.round(doc.height * PX);
   await page.setViewport({ width, height, deviceScaleFactor: EPUB_COVER.width / width });
   await loadDocument(page, file, doc, warnings, 'EPUB cover', timeout);
-  const png = await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width, height }, captureBeyondViewport: false });
-  return Buffer.from(png);
+  // The EPUB's cover JPEG must be the same in every build. A screenshot taken as soon as the fit
+  // script returns caught, one time in four to eight, a frame still being rastered: a few 8 × 8
+  // blocks along the rings' edges differed by a few levels (measured on a 6 × 9 in cover: 6 of 24
+  // in one browser, 2 of 12 across launches, 4 of 30 on a loaded machine). After two animation
+  // frames the compositor has drawn the settled page: 218 of 218 identical. pdf.js drawing the
+  // printed PDF instead would be deterministic by construction, but it paints the function-based
+  // shadings Chromium writes for gradients (the veil over a cover image) hot pink.
+  // A second capture, two frames later, must then agree; on a machine too loaded for two frames
+  // to be enough, it is taken again.
+  const settle = (): Promise<unknown> => page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+  const capture = async (): Promise<Buffer> => {
+    await settle();
+    return Buffer.from(await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width, height }, captureBeyondViewport: false }));
+  };
+  let png = await capture();
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const again = await capture();
+    if (again.equals(png)) break;
+    png = again;
+  }
+  return png;
 }
 
 /**

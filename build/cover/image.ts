@@ -1,9 +1,9 @@
 /** The optional cover image: found inside the book folder, readable, and sharp enough for print. */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp, { type Metadata } from 'sharp';
 import { BookError } from '../errors.ts';
+import { requireBookFile } from '../sources/safe-path.ts';
 
 export interface CoverImage {
   /** As book.yaml gives it, for messages. */
@@ -24,10 +24,11 @@ export async function loadCoverImage(bookDir: string, rel: string): Promise<Cove
   }
   const abs = path.resolve(bookDir, rel);
   if (path.relative(bookDir, abs).startsWith('..')) throw new BookError(`cover.image: ${rel} leaves the book folder`, where);
-  if (!existsSync(abs)) throw new BookError(`cover.image: there is no file ${rel} in the book folder`, where);
+  // Inside the book after links, and a plain file: sharp and the browser read only the real path.
+  const real = requireBookFile(abs, { roots: [bookDir], name: `cover.image: ${rel}`, where, missing: `cover.image: there is no file ${rel} in the book folder` });
   let meta: Metadata;
   try {
-    meta = await sharp(abs).metadata();
+    meta = await sharp(real).metadata();
   } catch (e) {
     throw new BookError(`cover.image: ${rel} cannot be read: ${(e as Error).message}`, where);
   }
@@ -38,7 +39,7 @@ export async function loadCoverImage(bookDir: string, rel: string): Promise<Cove
   const turned = (meta.orientation ?? 1) >= 5;
   return {
     rel,
-    url: pathToFileURL(abs).href,
+    url: pathToFileURL(real).href,
     widthPx: turned ? meta.height : meta.width,
     heightPx: turned ? meta.width : meta.height,
   };

@@ -114,7 +114,7 @@ export async function renderDiagrams(diagrams: Diagram[], options: DiagramsOptio
  * Mermaid's message, at the line of the book it names: "Parse error on line 3:" counts the
  * diagram's own lines, the first after the opening fence being 1.
  */
-function syntaxError(d: Diagram, message: string): BookError {
+export function syntaxError(d: Diagram, message: string): BookError {
   const lines = d.source.replace(/\n$/, '').split('\n').length;
   const at = /\bline (\d+)/i.exec(message);
   const k = at ? Math.min(Math.max(Number(at[1]), 1), lines) : 1;

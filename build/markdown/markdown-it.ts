@@ -1,6 +1,7 @@
 /** The one configured markdown-it instance every book is parsed with. */
 import MarkdownIt, { type MarkdownIt as Markdown } from 'markdown-it';
 import footnote from 'markdown-it-footnote';
+import { noteDefinitionsPlugin } from './note-definitions.ts';
 import attrs from 'markdown-it-attrs';
 import { citationPlugin } from './citation-plugin.ts';
 import { codePlugin } from './code-plugin.ts';
@@ -52,6 +53,8 @@ export function createMarkdown(language = 'en', options: MarkdownOptions = {}): 
   });
   md.linkify.set({ fuzzyLink: false, fuzzyEmail: false });
   md.use(footnote);
+  // Right after it: the line of every note definition, and a note defined twice.
+  md.use(noteDefinitionsPlugin);
   md.use(attrs, {
     leftDelimiter: '{',
     rightDelimiter: '}',

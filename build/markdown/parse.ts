@@ -14,6 +14,7 @@ import { diagramOf, type DiagramToken } from './diagram-plugin.ts';
 import type { CitationMeta } from './citation-plugin.ts';
 import type { IndexMark } from './index-plugin.ts';
 import { mathError } from './math-plugin.ts';
+import type { NoteDefinitionsEnv } from './note-definitions.ts';
 
 export interface Located {
   line: number;
@@ -266,11 +267,18 @@ function collectCitation(meta: CitationMeta, line: number, parsed: ParsedSection
 function collectNotes(parsed: ParsedSection): void {
   const footnotes = parsed.env.footnotes;
   const file = parsed.source.relPath;
-  const lines = parsed.source.body.split('\n');
-  const definitionLine = (label: string): number => {
-    const at = lines.findIndex((l) => l.startsWith(`[^${label}]:`));
-    return parsed.source.bodyLine + Math.max(0, at);
-  };
+  // Each definition at its line (note-definitions.ts); a label defined twice would keep only the
+  // second text, silently.
+  const defined = new Map<string, number>();
+  for (const d of (parsed.env as NoteDefinitionsEnv).noteDefinitions ?? []) {
+    const line = parsed.source.bodyLine + d.line;
+    const first = defined.get(d.label);
+    if (first !== undefined) {
+      throw new BookError(`note [^${d.label}] is defined twice, at lines ${first} and ${line}; give one of them another label, or delete one`, { file, line });
+    }
+    defined.set(d.label, line);
+  }
+  const definitionLine = (label: string): number => defined.get(label) ?? parsed.source.bodyLine;
   for (const [key, index] of Object.entries(footnotes?.refs ?? {})) {
     if (index < 0) {
       const label = key.slice(1);

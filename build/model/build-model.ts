@@ -3,9 +3,11 @@
  * an id, resolves citations, images and internal links, and rejects what cannot be resolved.
  */
 import path from 'node:path';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import GithubSlugger from 'github-slugger';
 import { BookError, throwIfAny } from '../errors.ts';
+import { didYouMean } from '../messages/suggest.ts';
+import { requireBookFile } from '../sources/safe-path.ts';
 import type { ResolvedConfig } from '../config/load-config.ts';
 import type { SourceFile } from '../sources/load-sources.ts';
 import { divisionOf } from '../sources/front-matter.ts';
@@ -43,7 +45,18 @@ export function buildModel(config: ResolvedConfig, bookDir: string, sources: Sou
   const withTitles = sources.map((s) =>
     s.frontMatter.title === undefined && defaultTitles[s.frontMatter.kind] ? { ...s, frontMatter: { ...s.frontMatter, title: defaultTitles[s.frontMatter.kind] } } : s,
   );
-  const parsed = withTitles.map((source) => parseSection(md, source, slugger));
+  // Every file is parsed before any error is reported, so that all of them are listed at once.
+  const parseErrors: BookError[] = [];
+  const parsed = withTitles.flatMap((source) => {
+    try {
+      return [parseSection(md, source, slugger)];
+    } catch (e) {
+      if (!(e instanceof BookError)) throw e;
+      parseErrors.push(e);
+      return [];
+    }
+  });
+  throwIfAny(parseErrors);
   // A label on the title ({#sec:intro}) names the section in references, never its files.
   const titleLabel = (p: ParsedSection): string | undefined => ((p.env as LabelsEnv).labels ?? []).find((l) => l.level === 1)?.id;
   const sectionIds = parsed.map((p, i) =>
@@ -104,14 +117,16 @@ export function buildModel(config: ResolvedConfig, bookDir: string, sources: Sou
 
     for (const c of p.citations) {
       if (!bibliography.has(c.key)) {
-        errors.push(new BookError(`citation [@${c.key}] names no bibliography entry (entries: ${[...bibliography.keys()].join(', ') || 'none'})`, { file, line: c.line }));
+        const hint = didYouMean(c.key, bibliography.keys(), (k) => `[@${k}]`) || undefined;
+        errors.push(new BookError(`citation [@${c.key}] names no bibliography entry (entries: ${[...bibliography.keys()].join(', ') || 'none'})`, { file, line: c.line, hint }));
       }
     }
     for (const link of p.links) {
       const target = internalTarget(link.href, sources, sectionIds);
       if (target === null) continue;
       if (!idToSection.has(target)) {
-        errors.push(new BookError(`link to "${link.href}", but no heading, note or element has that id`, { file, line: link.line }));
+        const hint = didYouMean(target, idToSection.keys(), (id) => `#${id}`) || undefined;
+        errors.push(new BookError(`link to "${link.href}", but no heading, note or element has that id`, { file, line: link.line, hint }));
       }
     }
     const imageHrefs = new Map<string, string>();
@@ -312,17 +327,31 @@ function resolveImage(image: ImageRef, source: SourceFile, bookDir: string, imag
   if (rel.startsWith('..') || path.isAbsolute(rel)) {
     throw new BookError(`image "${src}" lies outside the book folder; keep images inside it`, where);
   }
-  if (!existsSync(absPath) || !statSync(absPath).isFile()) throw new BookError(`image "${src}" not found (looked for ${rel})`, where);
+  // Inside the book after links, and a plain file (never a folder, nor a FIFO, which would block):
+  // every later stage reads the real path this returns.
+  const realPath = requireBookFile(absPath, {
+    roots: [bookDir],
+    name: `image "${src}"`,
+    where,
+    missing: `image "${src}" not found (looked for ${rel})`,
+    missingHint: () => {
+      // A renamed or misspelt picture: the nearest name in the folder it was looked for in.
+      const folder = path.dirname(absPath);
+      const names = existsSync(folder) && statSync(folder).isDirectory() ? readdirSync(folder) : [];
+      return didYouMean(path.basename(absPath), names, (n) => path.posix.join(path.posix.dirname(src), n)) || undefined;
+    },
+  });
   const use = { file: source.relPath, line, width: image.width };
-  const existing = images.get(absPath);
+  const existing = images.get(realPath);
   if (existing) {
     existing.uses.push(use);
     return existing;
   }
+  // Named as the author wrote it, even when it is a link to a file of another name.
   const base = path.basename(absPath).toLowerCase().replace(/[^a-z0-9._-]+/g, '-');
   let href = `images/${base}`;
   for (let n = 2; [...images.values()].some((a) => a.href === href); n++) href = `images/${n}-${base}`;
-  const asset: ImageAsset = { href, absPath, usedAt: { file: source.relPath, line }, uses: [use] };
-  images.set(absPath, asset);
+  const asset: ImageAsset = { href, absPath: realPath, usedAt: { file: source.relPath, line }, uses: [use] };
+  images.set(realPath, asset);
   return asset;
 }

@@ -43,6 +43,9 @@ const PROTECTED = new RegExp(
     String.raw`<(pre|code|kbd|samp|math|svg)\b[^>]*>[\s\S]*?<\/\1>`,
     // Addresses shown in print, and references ("Figure 3.2" never breaks).
     String.raw`<(span|a)\b[^>]*class="(?:print-url[^"]*|xref)"[^>]*>[\s\S]*?<\/\2>`,
+    // A paragraph too long to justify (parse.ts) is set ragged-right, and not hyphenated either:
+    // hundreds of thousands of break points would cost more than they give.
+    String.raw`<(p)\b[^>]*class="long-paragraph"[^>]*>[\s\S]*?<\/\3>`,
     String.raw`<[^>]+>`, // any other tag: not protected, but never searched for addresses inside
     String.raw`(?:https?:\/\/|mailto:|www\.)[^\s<]+`,
     String.raw`[\w.+-]+@[\w-]+(?:\.[\w-]+)+`,
@@ -55,7 +58,7 @@ function skippingVerbatim(hyphenate: HyphenateHtml): HyphenateHtml {
     let out = '';
     let last = 0;
     for (const match of html.matchAll(PROTECTED)) {
-      if (match[0].startsWith('<') && match[1] === undefined && match[2] === undefined) continue;
+      if (match[0].startsWith('<') && match[1] === undefined && match[2] === undefined && match[3] === undefined) continue;
       out += hyphenate(html.slice(last, match.index)) + match[0];
       last = match.index + match[0].length;
     }

@@ -2,11 +2,12 @@
  * Loads Handlebars templates and partials: the builder's defaults in templates/, overridden file
  * by file by the book's own templates/ folder. Templates hold presentation; they get data only.
  */
-import { existsSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { BookError } from '../errors.ts';
+import { BookError, throwIfAny } from '../errors.ts';
+import { BUILDER_DEFAULTS, existsAsEntry, isInside, realRoot, requireBookFile } from '../sources/safe-path.ts';
 import { BUILDER_ROOT } from '../paths.ts';
 
 export type Template = (data: object) => string;
@@ -19,12 +20,12 @@ export interface Templates {
 }
 
 export async function loadTemplates(bookDir: string): Promise<Templates> {
-  const roots = [path.join(BUILDER_ROOT, 'templates'), path.join(bookDir, 'templates')];
   const files = new Map<string, string>(); // template name → file (book's wins)
-  for (const root of roots) {
-    if (!existsSync(root)) continue;
-    for (const rel of await listHbs(root)) files.set(rel.replace(/\.hbs$/, ''), path.join(root, rel));
-  }
+  const builderRoot = path.join(BUILDER_ROOT, 'templates');
+  for (const rel of await listHbs(builderRoot)) files.set(rel.replace(/\.hbs$/, ''), path.join(builderRoot, rel));
+  // The book's own, each checked before it is read: inside the book after links (or a link to
+  // one of the builder's defaults), and a plain file.
+  for (const [rel, real] of await listBookHbs(bookDir)) files.set(rel.replace(/\.hbs$/, ''), real);
   const hbs = Handlebars.create();
   registerHelpers(hbs);
   const compiled = new Map<string, HandlebarsTemplateDelegate>();
@@ -51,6 +52,72 @@ export async function loadTemplates(bookDir: string): Promise<Templates> {
     },
     source: (name) => files.get(name) ?? '',
   };
+}
+
+/**
+ * The book's templates/*.hbs, as [path under templates/, real path]. A folder reached through a
+ * link is followed once (a link loop ends there); anything named .hbs that is not a plain file
+ * inside the book, or a folder linked from outside it, is an error naming it.
+ */
+async function listBookHbs(bookDir: string): Promise<[string, string][]> {
+  const root = path.join(bookDir, 'templates');
+  if (!existsAsEntry(root)) return [];
+  const roots = [bookDir, ...BUILDER_DEFAULTS];
+  const found: [string, string][] = [];
+  const errors: BookError[] = [];
+  const visited = new Set<string>();
+  const walk = async (dir: string, prefix: string): Promise<void> => {
+    const shown = `templates/${prefix}`;
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch (e) {
+      errors.push(new BookError(`${shown} cannot be followed (${(e as NodeJS.ErrnoException).code ?? 'error'}); point the link at a folder inside the book`, { file: shown }));
+      return;
+    }
+    if (!roots.some((r) => isInside(real, realRoot(r)))) {
+      errors.push(new BookError(`${shown} leads to ${real}, outside the book folder; the builder reads only files inside the book: copy the templates into it`, { file: shown }));
+      return;
+    }
+    if (!isFolder(real)) {
+      errors.push(new BookError(`${shown} is not a folder; templates/ holds the book's own .hbs templates`, { file: shown }));
+      return;
+    }
+    if (visited.has(real)) return;
+    visited.add(real);
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      errors.push(new BookError(`${shown} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); check its permissions`, { file: shown }));
+      return;
+    }
+    for (const entry of entries) {
+      const rel = `${prefix}${entry.name}`;
+      const full = path.join(dir, entry.name);
+      if (entry.name.endsWith('.hbs')) {
+        try {
+          found.push([rel, requireBookFile(full, { roots, name: 'this template', where: { file: `templates/${rel}` } })]);
+        } catch (e) {
+          if (e instanceof BookError) errors.push(e);
+          else throw e;
+        }
+      } else if (entry.isDirectory() || (entry.isSymbolicLink() && isFolder(full))) {
+        await walk(full, `${rel}/`);
+      }
+    }
+  };
+  await walk(root, '');
+  throwIfAny(errors);
+  return found;
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 async function listHbs(root: string, prefix = ''): Promise<string[]> {

@@ -16,9 +16,10 @@ export default async function setup(): Promise<void> {
   if (process.env.EBOOK_TEST_REUSE) return;
   await rm(OUT, { recursive: true, force: true });
   const formats = ['pdf', 'epub', 'print', 'cover'] as const;
-  await buildBook({ bookDir: FIXTURE_BOOK, outDir: FIXTURE_OUT, formats });
+  // The web edition (test/web.test.ts) of the technical book, and of the mini-book for its notes.
+  await buildBook({ bookDir: FIXTURE_BOOK, outDir: FIXTURE_OUT, formats: [...formats, 'web'] });
   await buildBook({ bookDir: ROOT, outDir: REPO_OUT, formats });
-  const tech = await buildBook({ bookDir: TECH_BOOK, outDir: TECH_OUT, formats });
+  const tech = await buildBook({ bookDir: TECH_BOOK, outDir: TECH_OUT, formats: [...formats, 'web'] });
   // The tests read what the build warned about (elements scaled to fit, and the like).
   await writeFile(path.join(TECH_OUT, 'warnings.json'), JSON.stringify(tech.warnings, null, 2));
   const science = await buildBook({ bookDir: SCIENCE_BOOK, outDir: SCIENCE_OUT, formats });
