@@ -13,7 +13,7 @@ import { prepareEpubImage, type EpubImage } from './images.ts';
 import { codeCharacters, epubCodeFonts, epubFonts, epubMathFonts, mathCharacters, type EpubFont } from './fonts.ts';
 import { markBlocks } from '../render/blocks.ts';
 import { listEntries } from '../model/book.ts';
-import type { IndexEntry, IndexGroup } from '../model/book-index.ts';
+import { linkedIndex } from '../model/book-index.ts';
 import { stripSourceLines } from '../markdown/source-lines.ts';
 import type { PageBreak } from '../pdf/layout.ts';
 
@@ -44,25 +44,6 @@ const EPUB_TYPES: Record<string, string> = {
   tables: 'lot',
 };
 
-interface EpubIndexEntry {
-  term: string;
-  /** Each mark, numbered in order: the EPUB has no pages. */
-  locators: { n: number; href: string }[];
-  see: string | undefined;
-  seeAlso: string[];
-  children: EpubIndexEntry[];
-}
-
-function epubIndex(groups: IndexGroup[], href: (id: string) => string): { letter: string; entries: EpubIndexEntry[] }[] {
-  const entry = (e: IndexEntry): EpubIndexEntry => ({
-    term: e.term,
-    locators: e.locators.map((l, k) => ({ n: k + 1, href: href(l.id) })),
-    see: e.see,
-    seeAlso: e.seeAlso,
-    children: e.children.map(entry),
-  });
-  return groups.map((g) => ({ letter: g.letter, entries: g.entries.map(entry) }));
-}
 
 /** Fonts and images for the EPUB: they depend on the model only, so they can be made early. */
 export interface EpubAssets {
@@ -209,7 +190,7 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
         bodyHtml,
         notes: s.notes.map((n) => ({ ...n, backref: n.refIds[0], html: relink(n.html, doc) })),
         list: listEntries(book, s.kind).map((t) => ({ ...t, href: hrefTo(t.id, doc) })),
-        index: s.kind === 'index' ? epubIndex(book.index.groups, (id) => hrefTo(id, doc)) : undefined,
+        index: s.kind === 'index' ? linkedIndex(book.index.groups, (id) => hrefTo(id, doc)) : undefined,
       },
     });
   }

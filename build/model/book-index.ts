@@ -95,3 +95,23 @@ function initialOf(term: string): string {
   if (!/\p{L}/u.test(first)) return '#';
   return first.normalize('NFD').replace(/\p{M}/gu, '').toLocaleUpperCase();
 }
+
+/** An index entry for outputs without pages (EPUB, web): each mark a link, numbered in order. */
+export interface LinkedIndexEntry {
+  term: string;
+  locators: { n: number; href: string }[];
+  see: string | undefined;
+  seeAlso: string[];
+  children: LinkedIndexEntry[];
+}
+
+export function linkedIndex(groups: IndexGroup[], href: (id: string) => string): { letter: string; entries: LinkedIndexEntry[] }[] {
+  const entry = (e: IndexEntry): LinkedIndexEntry => ({
+    term: e.term,
+    locators: e.locators.map((l, k) => ({ n: k + 1, href: href(l.id) })),
+    see: e.see,
+    seeAlso: e.seeAlso,
+    children: e.children.map(entry),
+  });
+  return groups.map((g) => ({ letter: g.letter, entries: g.entries.map(entry) }));
+}

@@ -5,7 +5,7 @@
  */
 import type { Book, Section } from '../model/book.ts';
 import { listEntries } from '../model/book.ts';
-import type { IndexEntry, IndexGroup } from '../model/book-index.ts';
+import { linkedIndex } from '../model/book-index.ts';
 import type { Templates } from '../render/templates.ts';
 import { ariaRoleOf, bookData } from '../render/book-data.ts';
 import { labelsFor, webLabelsFor, type WebLabels } from '../render/labels.ts';
@@ -30,25 +30,6 @@ export interface Page {
   html: string;
 }
 
-interface WebIndexEntry {
-  term: string;
-  locators: { n: number; href: string }[];
-  see: string | undefined;
-  seeAlso: string[];
-  children: WebIndexEntry[];
-}
-
-function webIndex(groups: IndexGroup[], href: (id: string) => string): { letter: string; entries: WebIndexEntry[] }[] {
-  const entry = (e: IndexEntry): WebIndexEntry => ({
-    term: e.term,
-    // Numbered in order, as in the EPUB: the web has no pages.
-    locators: e.locators.map((l, k) => ({ n: k + 1, href: href(l.id) })),
-    see: e.see,
-    seeAlso: e.seeAlso,
-    children: e.children.map(entry),
-  });
-  return groups.map((g) => ({ letter: g.letter, entries: g.entries.map(entry) }));
-}
 
 const fullTitle = (s: Section): string => (s.numberLabel ? `${s.numberLabel}. ${s.title}` : s.title);
 
@@ -113,7 +94,7 @@ export function renderPages(input: PageInput): Page[] {
         bodyHtml: linker.relink(s.bodyHtml, file),
         notes: s.notes.map((n) => ({ ...n, backref: n.refIds[0], html: linker.relink(n.html, file) })),
         list: listEntries(book, s.kind).map((t) => ({ ...t, href: linker.hrefTo(t.id, file) })),
-        index: s.kind === 'index' ? webIndex(book.index.groups, (id) => linker.hrefTo(id, file)) : undefined,
+        index: s.kind === 'index' ? linkedIndex(book.index.groups, (id) => linker.hrefTo(id, file)) : undefined,
       },
     });
     pages.push(
