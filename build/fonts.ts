@@ -105,6 +105,20 @@ interface FaceRule {
   ranges: [number, number][];
 }
 
+/** A CSS unicode-range ("U+0000-00FF, U+0131, U+02??") as [start, end] code point pairs; [] for none. */
+export function parseUnicodeRange(range: string | undefined): [number, number][] {
+  if (!range) return [];
+  return range
+    .split(',')
+    .map((r) => r.trim().replace(/^U\+/i, ''))
+    .filter(Boolean)
+    .map((r): [number, number] => {
+      const [a, b] = r.split('-');
+      if (a!.includes('?')) return [parseInt(a!.replace(/\?/g, '0'), 16), parseInt(a!.replace(/\?/g, 'F'), 16)];
+      return [parseInt(a!, 16), parseInt(b ?? a!, 16)];
+    });
+}
+
 const faceCache = new Map<string, FaceRule[]>();
 
 function faceRules(cssFile: string): FaceRule[] {
@@ -114,16 +128,7 @@ function faceRules(cssFile: string): FaceRule[] {
   const text = readFileSync(cssFile, 'utf8');
   rules = [...text.matchAll(/@font-face\s*{[^}]*}/g)].map(([block]) => {
     const css = block.replace(/url\((['"]?)\.\/([^)'"]+)\1\)/g, (_, _q: string, rel: string) => `url("${pathToFileURL(path.join(dir, rel)).href}")`);
-    const range = /unicode-range:\s*([^;]+);/.exec(block)?.[1] ?? '';
-    const ranges = range
-      .split(',')
-      .map((r) => r.trim().replace(/^U\+/i, ''))
-      .filter(Boolean)
-      .map((r): [number, number] => {
-        const [a, b] = r.split('-');
-        if (a!.includes('?')) return [parseInt(a!.replace(/\?/g, '0'), 16), parseInt(a!.replace(/\?/g, 'F'), 16)];
-        return [parseInt(a!, 16), parseInt(b ?? a!, 16)];
-      });
+    const ranges = parseUnicodeRange(/unicode-range:\s*([^;]+);/.exec(block)?.[1]);
     return { css, ranges };
   });
   faceCache.set(cssFile, rules);

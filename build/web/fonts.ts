@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import subsetFont from 'subset-font';
-import { CODE_FONT, MATH_FONT, fontCssFiles, fontStackFor, type FontFamily } from '../fonts.ts';
+import { CODE_FONT, MATH_FONT, fontCssFiles, fontStackFor, parseUnicodeRange, type FontFamily } from '../fonts.ts';
 import { CODE_GENERATED, LICENCE_NAME_IDS, mathFaceCharacters } from '../font-characters.ts';
 import { fallbackFaceCss, fontMetrics, glyphLookup, METRIC_SAMPLE } from './font-metrics.ts';
 
@@ -46,19 +46,6 @@ interface SourceFace {
 const TEXT_WEIGHTS = new Set([400, 600]);
 const CODE_FACES = new Set(['400-normal', '700-normal', '400-italic']);
 
-function parseRanges(range: string | undefined): [number, number][] {
-  if (!range) return [];
-  return range
-    .split(',')
-    .map((r) => r.trim().replace(/^U\+/i, ''))
-    .filter(Boolean)
-    .map((r): [number, number] => {
-      const [a, b] = r.split('-');
-      if (a!.includes('?')) return [parseInt(a!.replace(/\?/g, '0'), 16), parseInt(a!.replace(/\?/g, 'F'), 16)];
-      return [parseInt(a!, 16), parseInt(b ?? a!, 16)];
-    });
-}
-
 /** Fontsource's @font-face rules for a family: one per style, weight and script slice. */
 async function sourceFaces(font: FontFamily): Promise<SourceFace[]> {
   const faces: SourceFace[] = [];
@@ -74,7 +61,7 @@ async function sourceFaces(font: FontFamily): Promise<SourceFace[]> {
         style: /font-style:\s*italic/.test(block) ? 'italic' : 'normal',
         file: path.join(path.dirname(cssFile), file),
         unicodeRange,
-        ranges: parseRanges(unicodeRange),
+        ranges: parseUnicodeRange(unicodeRange),
       });
     }
   }
