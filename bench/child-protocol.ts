@@ -1,4 +1,4 @@
-/** What the measuring child processes (build-child.ts, floor-child.ts) print as their last stdout line. */
+/** What the measuring child processes (build-child.ts, floor-child.ts, pandoc-floor-child.ts) read and print as their last stdout line. */
 import type { Format } from '../build/build.ts';
 
 export interface BuildChildInput {
@@ -26,6 +26,13 @@ export interface FloorChildInput {
   workDir: string;
 }
 
+export interface PandocFloorChildInput {
+  /** pandoc's standalone HTML of the book, beside floor-print.css and the images (bench/pandoc.ts). */
+  htmlFile: string;
+  pdfFile: string;
+}
+
+/** What both floors print (bench/print-document.ts). */
 export interface FloorChildOutput {
   launchMs: number;
   /** page.goto(…, load): parse, style, fonts. */
@@ -44,8 +51,10 @@ export function printResult(value: BuildChildOutput | FloorChildOutput): void {
   process.stdout.write(`\n${RESULT_PREFIX}${JSON.stringify(value)}\n`);
 }
 
+export type ChildInput = BuildChildInput | FloorChildInput | PandocFloorChildInput;
+
 /** The child's input, passed as one JSON argument. */
-export function readInput<T extends BuildChildInput | FloorChildInput>(): T {
+export function readInput<T extends ChildInput>(): T {
   const arg = process.argv[2];
   if (!arg) throw new Error('expected one JSON argument');
   return JSON.parse(arg) as T; // written by spawn-measured.ts from the same type

@@ -4,11 +4,9 @@
  */
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { PDFDocument } from 'pdf-lib';
-import { ensureBrowser, launchBrowser } from '../build/pdf/browser.ts';
 import { printResult, readInput, type FloorChildInput } from './child-protocol.ts';
 import { loadBook, singleDocumentHtml } from './floor-html.ts';
+import { printOneDocument } from './print-document.ts';
 
 const input = readInput<FloorChildInput>();
 const book = await loadBook(input.bookDir);
@@ -21,22 +19,4 @@ for (const image of book.images) {
 const html = singleDocumentHtml(book);
 const htmlFile = path.join(input.workDir, 'book.html');
 await writeFile(htmlFile, html);
-
-const timed = async <T>(run: () => Promise<T>): Promise<[T, number]> => {
-  const start = performance.now();
-  const value = await run();
-  return [value, Math.round(performance.now() - start)];
-};
-
-const [browser, launchMs] = await timed(() => launchBrowser(ensureBrowser((m) => console.error(m))));
-try {
-  const page = await browser.newPage();
-  const [, gotoMs] = await timed(() => page.goto(pathToFileURL(htmlFile).href, { waitUntil: 'load', timeout: 600_000 }));
-  // The builder's own options (build/pdf/layout.ts), tagged included (puppeteer's default too).
-  const [bytes, pdfMs] = await timed(() => page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false, timeout: 600_000 }));
-  await writeFile(path.join(input.workDir, 'book.pdf'), bytes);
-  const pages = (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount();
-  printResult({ launchMs, gotoMs, pdfMs, pages, pdfBytes: bytes.length, htmlBytes: Buffer.byteLength(html), nodeMaxRssKiB: process.resourceUsage().maxRSS });
-} finally {
-  await browser.close();
-}
+printResult(await printOneDocument(htmlFile, path.join(input.workDir, 'book.pdf'), Buffer.byteLength(html)));

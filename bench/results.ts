@@ -14,6 +14,39 @@ export interface FloorResult {
   otherCores: number | undefined;
 }
 
+/** Raw Chromium printing pandoc's HTML of the chapters with bench/floor-print.css, as one document. */
+export interface PandocFloorResult {
+  /** pandoc's Markdown → standalone HTML5, ms (not part of `ms`). */
+  pandocMs: number;
+  htmlBytes: number;
+  /** goto + pdf, ms. */
+  ms: number;
+  gotoMs: number;
+  pdfMs: number;
+  launchMs: number;
+  pages: number;
+  pdfBytes: number;
+  browserPeakRssMiB: number | undefined;
+  browserPeakPssMiB: number | undefined;
+  otherCores: number | undefined;
+}
+
+/** Vivliostyle CLI on the pandoc floor's input, PDF only; `error` when it failed on the book. */
+export type VivliostyleResult =
+  | {
+      /** Wall time of the `vivliostyle build` process, spawn to exit. */
+      ms: number;
+      pages: number;
+      pdfBytes: number;
+      browserPeakRssMiB: number | undefined;
+      browserPeakPssMiB: number | undefined;
+      /** CPU seconds of its whole tree (Node, server, browser). */
+      cpuSeconds: number | undefined;
+      otherCores: number | undefined;
+      error?: undefined;
+    }
+  | { error: string };
+
 export interface PandocResult {
   version: string;
   ms: number;
@@ -24,6 +57,8 @@ export interface SizeResult {
   chapters: number;
   words: number;
   printPages: number | undefined;
+  /** What the full build made (absent in results from before the cover was added). */
+  formats?: string[];
   /** buildBook()'s ms per stage. EPUB runs alongside browser + layout + assemble. */
   timings: Record<string, number>;
   totalMs: number;
@@ -40,15 +75,30 @@ export interface SizeResult {
   floor: FloorResult;
   /** Undefined where pandoc is not installed. */
   pandoc: PandocResult | undefined;
+  /** Undefined where pandoc is not installed (it makes the input). */
+  pandocFloor: PandocFloorResult | undefined;
+  /** Undefined where Vivliostyle CLI or pandoc is not installed. */
+  vivliostyle: VivliostyleResult | undefined;
   /** CPU seconds the full build used, Node and browser together. */
   cpuSeconds: number | undefined;
   /** Cores that other processes kept busy, on average, during the full build: above ~0.2, they inflated its times. */
   otherCores: number | undefined;
 }
 
+export interface Tools {
+  /** `pandoc --version`'s first line, or why there is none. */
+  pandoc: string;
+  /** "Vivliostyle CLI 11.3.3 (core 2.45.1)", or why there is none. */
+  vivliostyle: string;
+}
+
 export interface BenchResults {
   date: string;
   machine: Machine;
+  /** Absent in results written before the pandoc-HTML floor and Vivliostyle were measured. */
+  tools?: Tools;
+  /** os.loadavg()'s 1-minute average when the run started and when it ended. */
+  load?: { start: number; end: number };
   sizes: SizeResult[];
 }
 

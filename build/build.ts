@@ -16,10 +16,10 @@ import { ensureBrowser, launchBrowser, type Log } from './pdf/browser.ts';
 import { layOutBook, type Layout, type PageBreak } from './pdf/layout.ts';
 import { normalizeIsbn13 } from './config/schema.ts';
 import { assemblePdfs, type AssembledPdfs } from './pdf/assemble.ts';
-import { renderCovers, type Covers } from './cover/covers.ts';
+import { startCovers, type Covers } from './cover/covers.ts';
 import { buildEpubPackage, prepareEpubAssets } from './epub/package.ts';
 import { writeEpubZip } from './epub/zip.ts';
-import { validateEpub } from './epub/validate.ts';
+import { validateEpub, type EpubVerdict } from './epub/validate.ts';
 import { OutputSet, sizeOf } from './output/atomic.ts';
 import { prepareWebAssets, webOffers, writeWebSite } from './web/site.ts';
 import { buildDate } from './reproducible.ts';
@@ -50,6 +50,12 @@ export interface BuildOptions {
   onLayout?: (laidOut: { book: Book; layout: Layout; warnings: readonly string[] }) => Promise<void> | void;
   /** Stops the build before its next stage (a newer edit, in the preview): it then throws signal.reason. */
   signal?: AbortSignal;
+  /**
+   * The preview's layout (pdf/layout.ts): one part to a print document, so that an edit lays
+   * out only its own part again, and the tabs kept warm in the lent browser. The pages look the
+   * same as a build's; the files' bytes differ.
+   */
+  incremental?: boolean;
 }
 
 export type BuildProgress =
@@ -66,7 +72,7 @@ export interface BuildResult {
   warnings: string[];
   /** Milliseconds per stage. */
   timings: Record<string, number>;
-  /** Parts of the print layout printed now, and taken from the cache of earlier builds. */
+  /** Documents of the print layout printed now, and taken from the cache of earlier builds. */
   layoutParts: { printed: number; reused: number } | undefined;
   /**
    * Mermaid diagrams drawn now, and taken from the cache; undefined for a book without any (it
@@ -102,14 +108,24 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
     }
   };
 
-  const config = await timed('load', () => loadConfig(path.join(bookDir, 'book.yaml')));
-  const sources = await timed('sources', () => loadSources(bookDir));
-  const modelled = await timed('model', () => buildModel(config, bookDir, sources));
-  const images = await timed('images', () => inspectImages(modelled.images));
-  const templates = await timed('templates', () => loadTemplates(bookDir));
-  const date = buildDate(bookDir);
+  // Chromium starts while the book is read and modelled: its start-up is its own processes' work.
+  const launching = options.browser ? undefined : Promise.resolve().then(() => launchBrowser(ensureBrowser(log)));
+  launching?.catch(() => undefined); // awaited, and reported, below
+  const closeUnused = (): void => void launching?.then((b) => b.close()).catch(() => undefined);
   const outputs = new OutputSet(path.resolve(options.outDir));
-  await outputs.prepare();
+  let config, sources, modelled, images, templates;
+  try {
+    config = await timed('load', () => loadConfig(path.join(bookDir, 'book.yaml')));
+    sources = await timed('sources', () => loadSources(bookDir));
+    modelled = await timed('model', () => buildModel(config!, bookDir, sources!));
+    images = await timed('images', () => inspectImages(modelled!.images));
+    templates = await timed('templates', () => loadTemplates(bookDir));
+    await outputs.prepare();
+  } catch (e) {
+    closeUnused();
+    throw e;
+  }
+  const date = buildDate(bookDir);
   const slug = config.slug;
   const wants = (f: Format): boolean => options.formats.includes(f);
   // A web build makes what its landing page offers (the screen PDF, the EPUB…), into its folder.
@@ -124,7 +140,7 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   let browser: Browser | undefined;
 
   try {
-    const launched = options.browser ?? (await timed('browser', () => launchBrowser(ensureBrowser(log))));
+    const launched = options.browser ?? (await timed('browser', () => launching!));
     if (!options.browser) browser = launched; // closed at the end; a browser lent to the build is not
     const { diagrams } = modelled;
     const drawn = diagrams.length > 0 ? await timed('diagrams', () => renderDiagrams(diagrams, { browser: launched, bookDir, language: config.language, print: config.print })) : undefined;
@@ -136,11 +152,36 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
     const webAssets = wants('web') ? prepareWebAssets(book) : undefined;
     webAssets?.catch(() => undefined); // likewise, with the site
 
+    const siteDir = wants('web') ? await outputs.reserveDir(outputName(slug, 'web')) : undefined;
+    // Made only for the site: written straight into its folder.
+    const epubFile = makes('epub') ? (wants('epub') ? outputs.reserve(outputName(slug, 'epub')) : path.join(siteDir!, outputName(slug, 'epub'))) : undefined;
+    /** The EPUB: its page list needs the layout; made, and checked on a thread of its own, while the PDFs are merged. */
+    const makeEpub = epubFile
+      ? (pageBreaks: PageBreak[], coverJpeg: Promise<Buffer>): Promise<EpubVerdict> =>
+          timed('epub', async () => {
+            const isbn = book.config.cover.isbn ? normalizeIsbn13(book.config.cover.isbn) : undefined;
+            const pkg = await buildEpubPackage(book, templates, date, {
+              coverJpeg: await coverJpeg,
+              assets: epubAssets,
+              pageBreaks,
+              printSource: isbn ? `urn:isbn:${isbn}` : undefined,
+            });
+            await writeEpubZip(pkg, epubFile, date);
+            return timed('epubcheck', () => validateEpub(epubFile, book));
+          })
+      : undefined;
+
     const rendered = await renderWithBrowser(launched, book, images, templates, date, made, timed, {
       onProgress: options.progress && ((done, total) => options.progress?.({ stage: 'layout', state: 'step', done, total })),
       onLayout: options.onLayout && ((layout, layoutWarnings) => options.onLayout!({ book, layout, warnings: [...warnings, ...layoutWarnings] })),
+      incremental: options.incremental,
+      makeEpub,
     });
     warnings.push(...rendered.warnings);
+    if (rendered.epub) {
+      throwIfAny(rendered.epub.errors);
+      warnings.push(...rendered.epub.warnings);
+    }
     printPageCount = rendered.pdfs?.printPageCount;
     const { covers } = rendered;
     if (covers) {
@@ -156,26 +197,6 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
     if (wants('pdf')) await outputs.write(outputName(slug, 'pdf'), rendered.pdfs!.screen);
     if (wants('print')) await outputs.write(outputName(slug, 'print'), rendered.pdfs!.print);
     if (wants('cover')) await outputs.write(outputName(slug, 'cover'), covers!.printPdf);
-    const siteDir = wants('web') ? await outputs.reserveDir(outputName(slug, 'web')) : undefined;
-    let epubFile: string | undefined;
-    if (makes('epub') && covers) {
-      await timed('epub', async () => {
-        const isbn = book.config.cover.isbn ? normalizeIsbn13(book.config.cover.isbn) : undefined;
-        const pkg = await buildEpubPackage(book, templates, date, {
-          coverJpeg: covers.epubJpeg,
-          assets: epubAssets,
-          pageBreaks: rendered.pageBreaks,
-          printSource: isbn ? `urn:isbn:${isbn}` : undefined,
-        });
-        // Made only for the site: written straight into its folder.
-        const file = wants('epub') ? outputs.reserve(outputName(slug, 'epub')) : path.join(siteDir!, outputName(slug, 'epub'));
-        epubFile = file;
-        await writeEpubZip(pkg, file, date);
-        const verdict = await timed('epubcheck', () => validateEpub(file, book));
-        throwIfAny(verdict.errors);
-        warnings.push(...verdict.warnings);
-      });
-    }
     const pdfs = rendered.pdfs;
     if (siteDir && covers && pdfs && epubFile) {
       const epub = await readFile(epubFile);
@@ -215,6 +236,8 @@ interface Rendered {
   pageBreaks: PageBreak[];
   covers: Covers | undefined;
   warnings: string[];
+  /** The EPUB check's verdict, when an EPUB was made. */
+  epub: EpubVerdict | undefined;
 }
 
 /**
@@ -229,12 +252,22 @@ async function renderWithBrowser(
   date: Date,
   formats: readonly Format[],
   timed: <T>(stage: string, run: () => Promise<T> | T) => Promise<T>,
-  hooks: { onProgress?: (done: number, total: number) => void; onLayout?: (layout: Layout, warnings: readonly string[]) => Promise<void> | void } = {},
+  hooks: {
+    onProgress?: (done: number, total: number) => void;
+    onLayout?: (layout: Layout, warnings: readonly string[]) => Promise<void> | void;
+    incremental?: boolean;
+    /** Makes the EPUB once the layout is known (its page list), while the PDFs are merged. */
+    makeEpub?: (pageBreaks: PageBreak[], coverJpeg: Promise<Buffer>) => Promise<EpubVerdict>;
+  } = {},
 ): Promise<Rendered> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'ebook-layout-'));
+  const needsCovers = formats.some((f) => f === 'pdf' || f === 'epub' || f === 'cover');
+  // The front covers need no page count: rendered in a tab of their own while the interior is
+  // laid out; the wraparound follows once its spine is known, while Node merges the pages.
+  const coverRenderer = needsCovers ? startCovers({ book, templates, browser, workDir, date }) : undefined;
   try {
     const needsLayout = formats.some((f) => f === 'pdf' || f === 'print' || f === 'cover');
-    const layout = needsLayout ? await timed('layout', () => layOutBook({ book, templates, browser, workDir, onProgress: hooks.onProgress })) : undefined;
+    const layout = needsLayout ? await timed('layout', () => layOutBook({ book, templates, browser, workDir, onProgress: hooks.onProgress, incremental: hooks.incremental })) : undefined;
     const warnings = (layout?.refused ?? []).map((r) => `the page tried to load ${r}; refused (only files inside the book may load)`);
     if (layout) {
       const fit = fitMessages(layout.fit.map(({ part, findings }) => ({ file: part.section?.sourcePath ?? `the ${part.role} page`, findings })));
@@ -246,19 +279,22 @@ async function renderWithBrowser(
     // The interior's page count rounded up to even, as assembly does; an EPUB-only build has no
     // interior, and its cover does not depend on the count.
     const printPageCount = layout ? layout.totalPages + (layout.totalPages % 2) : MIN_PRINT_PAGES;
-    const needsCovers = formats.some((f) => f === 'pdf' || f === 'epub' || f === 'cover');
-    const covers = needsCovers
-      ? await timed('cover', () => renderCovers({ book, templates, browser, workDir, printPageCount, date }))
-      : undefined;
-    warnings.push(...(covers?.warnings ?? []));
+    const rendering = coverRenderer?.finish(printPageCount);
+    rendering?.catch(() => undefined); // awaited, and reported, below
+    const epub = coverRenderer && hooks.makeEpub?.(layout?.pageBreaks ?? [], coverRenderer.front.then((c) => c.epubJpeg));
+    epub?.catch(() => undefined); // likewise
     let pdfs: AssembledPdfs | undefined;
     if (layout && formats.some((f) => f === 'pdf' || f === 'print')) {
-      pdfs = await timed('assemble', () => assemblePdfs(book, layout, covers?.frontPdf, date));
+      pdfs = await timed('assemble', () => assemblePdfs(book, layout, coverRenderer?.front.then((c) => c.frontPdf), date));
       warnings.push(...pdfs.warnings);
     }
-    const layoutParts = layout ? { printed: layout.parts.length - layout.reused, reused: layout.reused } : undefined;
-    return { pdfs, covers, warnings, pageBreaks: layout?.pageBreaks ?? [], layoutParts };
+    // What the build still waits for the covers once the pages are merged (they began with the layout).
+    const covers = rendering && (await timed('cover', () => rendering));
+    warnings.push(...(covers?.warnings ?? []));
+    const layoutParts = layout ? { printed: layout.printed, reused: layout.reused } : undefined;
+    return { pdfs, covers, warnings, pageBreaks: layout?.pageBreaks ?? [], layoutParts, epub: await epub };
   } finally {
+    await coverRenderer?.close();
     if (!process.env.EBOOK_KEEP_WORK) await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -69,7 +69,7 @@ export function summarize(result: BuildResult, ms: number, reporter: Reporter): 
     );
   }
   const parts = result.layoutParts;
-  if (parts && parts.reused > 0) reporter.out(`layout: ${parts.reused} of ${parts.printed + parts.reused} parts unchanged since the last build, taken from .cache/`);
+  if (parts && parts.reused > 0) reporter.out(`layout: ${parts.reused} of ${parts.printed + parts.reused} documents unchanged since the last build, taken from .cache/`);
   reporter.out(`built in ${(ms / 1000).toFixed(1)} s`);
   for (const w of result.warnings) reporter.warn(w);
 }

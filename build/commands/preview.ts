@@ -64,7 +64,7 @@ export async function startPreview(options: PreviewOptions): Promise<RunningPrev
       store.building(changed);
     },
     onLayout: async ({ book, layout, warnings }, signal) => {
-      store.laidOut(book, layout, warnings, performance.now() - started, { ...stages });
+      await store.laidOut(book, layout, warnings, performance.now() - started, { ...stages });
       reporter.info(`pages on the preview in ${((performance.now() - started) / 1000).toFixed(2)} s`);
       // The open page draws the new pages first; the covers, PDFs and EPUB are made after.
       await store.untilDrawn(store.state.version, 1500, signal);

@@ -64,50 +64,88 @@ const PX = 96;
 type Mode = 'front' | 'epub' | 'wrap';
 
 export async function renderCovers(input: CoverInput): Promise<Covers> {
-  const { book, templates, browser, workDir, printPageCount } = input;
-  const settings = book.config.cover;
-  const geometry = printCoverGeometry(book.config.print, printPageCount);
-  const warnings: string[] = [];
-  const image = settings.image ? await loadCoverImage(book.bookDir, settings.image) : undefined;
-  if (image) {
-    // On the wrap the image fills the front panel and its bleed on the three outer edges.
-    const warning = ppiWarning(image, { width: geometry.trim.width + geometry.bleed, height: geometry.size.heightIn });
-    if (warning) warnings.push(warning);
+  const renderer = startCovers(input);
+  try {
+    return await renderer.finish(input.printPageCount);
+  } finally {
+    await renderer.close();
   }
-  const date = input.date ?? buildDate(book.bookDir);
-  const documents = coverDocuments(book, templates, settings, geometry, image);
+}
 
-  const page = await browser.newPage();
+/** The front cover (screen PDF, EPUB) at once; the wraparound once the page count is known. */
+export interface CoverRenderer {
+  front: Promise<{ frontPdf: Uint8Array; epubJpeg: Buffer; warnings: string[] }>;
+  finish(printPageCount: number): Promise<Covers>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the covers: the front cover and the EPUB's need no page count, so the build renders
+ * them while it lays the interior out, in a tab of their own; finish() adds the wraparound,
+ * whose spine depends on the interior's page count.
+ */
+export function startCovers(input: Omit<CoverInput, 'printPageCount'>): CoverRenderer {
+  const { book, templates, browser, workDir } = input;
+  const settings = book.config.cover;
+  const date = input.date ?? buildDate(book.bookDir);
+  const title = book.config.subtitle ? `${book.config.title}: ${book.config.subtitle}` : book.config.title;
   const timeout = browserTimeoutMs();
   // Like the interior's printer: only files of the builder, the book and the scratch folder load.
   const refused = new Set<string>();
-  await page.setRequestInterception(true);
-  page.on('request', (request) => void filterRequest(request, [BUILDER_ROOT, book.bookDir, workDir], refused));
-  try {
-    const front = await printDocument(page, path.join(workDir, 'cover-front.html'), documents.front, warnings, 'front cover', timeout);
-    const epubPng = await screenshotDocument(page, path.join(workDir, 'cover-epub.html'), documents.epub, warnings, timeout);
-    const wrap = await printDocument(page, path.join(workDir, 'cover-wrap.html'), documents.wrap, warnings, 'print cover', timeout);
-    for (const url of refused) warnings.push(`the cover tried to load ${url}; refused (only files inside the book may load)`);
-    const title = book.config.subtitle ? `${book.config.title}: ${book.config.subtitle}` : book.config.title;
-    const frontPdf = await finishPdf(front, { width: geometry.trim.width, height: geometry.trim.height }, undefined, `${title} — front cover`, date);
-    const printPdf = await finishPdf(wrap, { width: geometry.size.widthIn, height: geometry.size.heightIn }, geometry.trimBox, `${title} — cover`, date);
+  const image = settings.image ? loadCoverImage(book.bookDir, settings.image) : Promise.resolve(undefined);
+  const page = browser.newPage().then(async (p) => {
+    await p.setRequestInterception(true);
+    p.on('request', (request) => void filterRequest(request, [BUILDER_ROOT, book.bookDir, workDir], refused));
+    return p;
+  });
+  const front = (async () => {
+    const warnings: string[] = [];
+    // The front panel is the trim, whatever the spine: any page count gives the same documents.
+    const geometry = printCoverGeometry(book.config.print, 24);
+    const loaded = await image;
+    if (loaded) {
+      // On the wrap the image fills the front panel and its bleed on the three outer edges.
+      const warning = ppiWarning(loaded, { width: geometry.trim.width + geometry.bleed, height: geometry.size.heightIn });
+      if (warning) warnings.push(warning);
+    }
+    const documents = coverDocuments(book, templates, settings, geometry, loaded);
+    const tab = await page;
+    const printed = await printDocument(tab, path.join(workDir, 'cover-front.html'), documents.front, warnings, 'front cover', timeout);
+    const epubPng = await screenshotDocument(tab, path.join(workDir, 'cover-epub.html'), documents.epub, warnings, timeout);
+    const frontPdf = await finishPdf(printed, { width: geometry.trim.width, height: geometry.trim.height }, undefined, `${title} — front cover`, date);
     const epubJpeg = await sharp(epubPng)
       .resize(EPUB_COVER.width, EPUB_COVER.height, { fit: 'fill' })
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
       .jpeg({ quality: 85, mozjpeg: true })
       .toBuffer();
-    return {
-      frontPdf,
-      epubJpeg,
-      printPdf,
-      spine: { widthIn: geometry.spine.widthIn, text: geometry.spine.text, pageCount: printPageCount, paper: geometry.paper, service: geometry.service },
-      size: geometry.size,
-      warnings: [...new Set(warnings)],
-    };
-  } finally {
-    await page.close().catch(() => undefined);
-  }
+    return { frontPdf, epubJpeg, warnings };
+  })();
+  front.catch(() => undefined); // awaited, and reported, by whoever needs it
+  return {
+    front,
+    async finish(printPageCount) {
+      const { frontPdf, epubJpeg, warnings: frontWarnings } = await front;
+      const warnings = [...frontWarnings];
+      const geometry = printCoverGeometry(book.config.print, printPageCount);
+      const documents = coverDocuments(book, templates, settings, geometry, await image);
+      const wrap = await printDocument(await page, path.join(workDir, 'cover-wrap.html'), documents.wrap, warnings, 'print cover', timeout);
+      for (const url of refused) warnings.push(`the cover tried to load ${url}; refused (only files inside the book may load)`);
+      const printPdf = await finishPdf(wrap, { width: geometry.size.widthIn, height: geometry.size.heightIn }, geometry.trimBox, `${title} — cover`, date);
+      return {
+        frontPdf,
+        epubJpeg,
+        printPdf,
+        spine: { widthIn: geometry.spine.widthIn, text: geometry.spine.text, pageCount: printPageCount, paper: geometry.paper, service: geometry.service },
+        size: geometry.size,
+        warnings: [...new Set(warnings)],
+      };
+    },
+    async close() {
+      await front.catch(() => undefined);
+      await (await page.catch(() => undefined))?.close().catch(() => undefined);
+    },
+  };
 }
 
 interface CoverDocument {
@@ -303,6 +341,8 @@ async function screenshotDocument(page: Page, file: string, doc: CoverDocument, 
   // shadings Chromium writes for gradients (the veil over a cover image) hot pink.
   // A second capture, two frames later, must then agree; on a machine too loaded for two frames
   // to be enough, it is taken again.
+  // The tab in front: a tab behind the layout's gets no animation frames until they close.
+  await page.bringToFront();
   const settle = (): Promise<unknown> => page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
   const capture = async (): Promise<Buffer> => {
     await settle();

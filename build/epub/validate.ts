@@ -3,8 +3,8 @@
  * book whose EPUB a store would reject never gets a silent success. Problems are named by the
  * chapter file the document comes from; the XHTML line is given too, for the curious.
  */
-import { readFile } from 'node:fs/promises';
-import { EpubCheck } from '@likecoin/epubcheck-ts';
+import { Worker } from 'node:worker_threads';
+import type { EpubCheck } from '@likecoin/epubcheck-ts';
 import { BookError } from '../errors.ts';
 import type { Book } from '../model/book.ts';
 
@@ -16,8 +16,18 @@ export interface EpubVerdict {
 /** At most this many problems are listed; the rest are counted. */
 const LISTED = 10;
 
+/** What validate-worker.mjs sends back: epubcheck-ts's messages, as it reports them. */
+type CheckMessage = Pick<Awaited<ReturnType<typeof EpubCheck.validate>>['messages'][number], 'id' | 'severity' | 'message' | 'location'>;
+
+/** Validates on a worker thread (validate-worker.mjs): the build goes on meanwhile. */
 export async function validateEpub(file: string, book: Book): Promise<EpubVerdict> {
-  const result = await EpubCheck.validate(new Uint8Array(await readFile(file)), { includeUsage: false, includeInfo: false });
+  const messages = await new Promise<CheckMessage[]>((resolve, reject) => {
+    const worker = new Worker(new URL('./validate-worker.mjs', import.meta.url), { workerData: { file } });
+    worker.once('message', (m: CheckMessage[]) => resolve(m));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the EPUB check stopped (exit code ${code})`)));
+  });
+  const result = { messages };
   const sourceOf = (path: string | undefined): string | undefined => {
     const id = /EPUB\/text\/([^/]+)\.xhtml$/.exec(path ?? '')?.[1];
     return book.sections.find((s) => s.id === id)?.sourcePath;

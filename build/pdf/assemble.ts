@@ -1,7 +1,7 @@
 /**
- * Turns the laid-out parts into the two PDFs, from the same layout: merges the parts (blank
- * versos where a part must start on a recto), points links from one part to another at the
- * right page, writes page labels, then
+ * Turns the laid-out documents into the two PDFs, from the same layout: merges them (blank
+ * versos where a part must start on a recto), lays the running heads and folios over the pages
+ * (furniture.ts), points links from one part to another at the right page, writes page labels, then
  *  - screen PDF: cover first, bookmarks, live links, document metadata, tagged: the parts'
  *    structure trees merged into one (structure.ts);
  *  - print PDF: no cover, no bookmarks, no annotations (KDP rejects both), untagged (a printer
@@ -26,6 +26,7 @@ import type { Book } from '../model/book.ts';
 import type { Layout } from './layout.ts';
 import { StructureMerger, markArtifact, stripStructure } from './structure.ts';
 import { CREATOR_TOOL, PRODUCER, documentTitle, writeXmp } from './xmp.ts';
+import { dressPages } from './furniture.ts';
 
 const PT = 72;
 
@@ -45,34 +46,55 @@ interface Target {
 }
 
 /** `frontCover` is a one-page PDF at trim size that opens the screen PDF (a blank page without one). */
-export async function assemblePdfs(book: Book, layout: Layout, frontCover: Uint8Array | undefined, date: Date): Promise<AssembledPdfs> {
+export async function assemblePdfs(
+  book: Book,
+  layout: Layout,
+  frontCover: Promise<Uint8Array | undefined> | Uint8Array | undefined,
+  date: Date,
+): Promise<AssembledPdfs> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const width = layout.geometry.width * PT;
   const height = layout.geometry.height * PT;
   const warnings: string[] = [];
 
-  if (frontCover) {
-    const cover = await PDFDocument.load(frontCover, { updateMetadata: false });
-    const [coverPage] = await doc.copyPages(cover, [0]);
-    doc.addPage(coverPage!);
-    markArtifact(doc, coverPage!); // outside the structure tree: decoration for a reader that follows it
-  } else {
-    doc.addPage([width, height]); // a print-only build: the screen PDF is not kept
-  }
-
   const targets = new Map<string, Target>();
   const partStarts: PDFRef[] = [];
   const structure = new StructureMerger(doc);
-  for (const [i, laid] of layout.parts.entries()) {
-    if (layout.placements[i]!.blankBefore) doc.addPage([width, height]); // no structure: a blank verso is nothing to read
-    const pages = await structure.copyPart(laid.doc);
-    for (const page of pages) doc.addPage(page);
-    partStarts.push(pages[0]!.ref);
-    for (const id of laid.part.ids) targets.set(id, { page: pages[0]!.ref, x: undefined, y: undefined });
-    for (const [id, dest] of laid.destinations) targets.set(id, { page: pages[dest.page]!.ref, x: dest.x, y: dest.y });
+  /** The interior pages in book order: page k is the book's page k (even: a recto). */
+  const interior: PDFPage[] = [];
+  // Versos were laid out as rectos: dressPages() moves them, and their link targets with them.
+  const shift = (layout.geometry.outside - layout.geometry.inside) * PT;
+  for (const document of layout.documents) {
+    const pages = await structure.copyPart(document.doc);
+    for (const i of document.parts) {
+      const laid = layout.parts[i]!;
+      const placement = layout.placements[i]!;
+      if (placement.blankBefore) interior.push(doc.addPage([width, height])); // no structure: a blank verso is nothing to read
+      const own = pages.slice(laid.firstPage, laid.firstPage + laid.pageCount);
+      for (const page of own) interior.push(doc.addPage(page));
+      partStarts[i] = own[0]!.ref;
+      for (const id of laid.part.ids) targets.set(id, { page: own[0]!.ref, x: undefined, y: undefined });
+      for (const [id, dest] of laid.destinations) {
+        const verso = (placement.firstPage + dest.page) % 2 === 1;
+        targets.set(id, { page: own[dest.page]!.ref, x: dest.x + (verso ? shift : 0), y: dest.y });
+      }
+    }
   }
+  await dressPages(doc, interior, interior.map((_, k) => k), await layout.furniture, layout.geometry);
   // An even number of interior pages: print services round up anyway, and a blank last page is expected.
-  if ((doc.getPageCount() - 1) % 2 === 1) doc.addPage([width, height]);
+  if (interior.length % 2 === 1) doc.addPage([width, height]);
+
+  // The cover is rendered while the pages above are merged (covers.ts, in the browser): only now
+  // is it needed, as the screen PDF's first page.
+  const coverBytes = await frontCover;
+  if (coverBytes) {
+    const cover = await PDFDocument.load(coverBytes, { updateMetadata: false });
+    const [coverPage] = await doc.copyPages(cover, [0]);
+    doc.insertPage(0, coverPage!);
+    markArtifact(doc, coverPage!); // outside the structure tree: decoration for a reader that follows it
+  } else {
+    doc.insertPage(0, [width, height]); // a print-only build: the screen PDF is not kept
+  }
 
   const linkTargets = resolveLinks(doc, targets, warnings);
   const notes = book.sections.flatMap((s) => s.print.notes);
@@ -90,18 +112,18 @@ export async function assemblePdfs(book: Book, layout: Layout, frontCover: Uint8
 
   // The print PDF: the same pages, less what a printer must not get.
   // pdf-lib's removePage() leaves its page cache stale: take the interior pages first.
-  const interior = doc.getPages().slice(1);
+  const printPages = doc.getPages().slice(1);
   doc.removePage(0);
   doc.catalog.delete(PDFName.of('Outlines'));
   doc.catalog.delete(PDFName.of('PageMode'));
   writePageLabels(doc, layout, false);
-  interior.forEach((page, index) => {
+  printPages.forEach((page, index) => {
     addBleed(page, index, layout);
     page.node.delete(PDFName.of('Annots')); // after addBleed: pdf-lib's normalize() adds an empty one
   });
   stripStructure(doc);
   const print = await doc.save({ updateFieldAppearances: false });
-  return { screen, print, printPageCount: interior.length, warnings };
+  return { screen, print, printPageCount: printPages.length, warnings };
 }
 
 function destArray(doc: PDFDocument, target: Target): PDFArray {

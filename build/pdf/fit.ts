@@ -16,6 +16,8 @@ export type FitAction = 'shrunk' | 'rotated' | 'scaled' | 'broken-image' | 'unfi
 
 export interface FitFinding {
   action: FitAction;
+  /** Key of the part the element is in (a document may hold several). */
+  part?: string;
   /** Line in the part's Markdown file, when the element or one around it carries it. */
   line: number | undefined;
   /** "table of 16 columns", "image images/wide.svg", "pre". */
@@ -32,7 +34,15 @@ export interface FitOptions {
   landscapeWidth: number;
   /** Type sizes to try for a table too wide, largest first, in pt. */
   tableSizes: number[];
+  /** Ids of the marks at the start and end of a block turned landscape begin with it. */
+  landscapeMark: string;
 }
+
+/**
+ * A block turned landscape gets a mark at its start (`…-a`) and its end (`…-z`), each with a
+ * named destination: the pages between them have no running head or folio (furniture.ts).
+ */
+export const LANDSCAPE_MARK = 'ebook-landscape-';
 
 /** CSS px per inch, as Chromium lays out print. */
 const PX_PER_IN = 96;
@@ -42,7 +52,7 @@ export const MIN_TABLE_PT = 7;
 export function fitOptions(geometry: PageGeometry): FitOptions {
   const width = (geometry.width - geometry.inside - geometry.outside) * PX_PER_IN;
   const height = (geometry.height - geometry.top - geometry.bottom) * PX_PER_IN;
-  return { width, height, landscapeWidth: height, tableSizes: [8.5, 8, 7.5, MIN_TABLE_PT] };
+  return { width, height, landscapeWidth: height, tableSizes: [8.5, 8, 7.5, MIN_TABLE_PT], landscapeMark: LANDSCAPE_MARK };
 }
 
 /**
@@ -51,20 +61,23 @@ export function fitOptions(geometry: PageGeometry): FitOptions {
  */
 export async function fitToPage(page: Page, geometry: PageGeometry): Promise<FitFinding[]> {
   const options = fitOptions(geometry);
-  await page.emulateMediaType('print');
-  await page.setViewport({ width: Math.ceil(options.width), height: Math.floor(options.height) });
   // tsx (esbuild) wraps named functions in __name(); the serialised function needs it defined.
   await page.evaluate('globalThis.__name ??= (f) => f');
-  // The text block's exact width (a viewport is whole pixels; an A5 text block is not), so that
-  // lines break here as they will in print. Removed again by finishMeasuring().
-  await page.evaluate((width: number) => {
-    const style = document.createElement('style');
-    style.id = 'fit-measure';
-    style.textContent = `html { width: ${width}px !important; }`;
-    document.head.append(style);
-    return document.fonts.ready.then(() => undefined);
-  }, options.width);
+  // The document holds the text block's exact width (templates/print/part.html: a viewport is
+  // whole pixels, an A5 text block is not) until finishMeasuring(); its fonts must be in.
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
   return page.evaluate(fitInPage, options);
+}
+
+/**
+ * Sets a tab up for fitToPage(): print media, a viewport as wide as the text block. Done before
+ * a document loads, so that its first layout is already at that width (a viewport changed after
+ * the load lays the whole document out again).
+ */
+export async function prepareTab(page: Page, geometry: PageGeometry): Promise<void> {
+  const options = fitOptions(geometry);
+  await page.emulateMediaType('print');
+  await page.setViewport({ width: Math.ceil(options.width), height: Math.floor(options.height) });
 }
 
 /** Ends the measuring fitToPage() began: the page is left as it will print. */
@@ -75,6 +88,22 @@ export async function finishMeasuring(page: Page): Promise<void> {
 /** Runs inside the page: no closure over anything outside this function. */
 function fitInPage(options: FitOptions): FitFinding[] {
   const findings: FitFinding[] = [];
+  // Each finding names the part its element is in (a document's parts carry data-part).
+  const partOf = (el: Element): string | undefined => el.closest('[data-part]')?.getAttribute('data-part') ?? undefined;
+  let turnedCount = 0;
+  const markLandscape = (el: HTMLElement): void => {
+    const id = `${options.landscapeMark}${++turnedCount}`;
+    const mark = (suffix: string): HTMLElement => {
+      const span = document.createElement('span');
+      span.id = `${id}-${suffix}`;
+      const link = document.createElement('a');
+      link.href = `#${span.id}`;
+      (document.querySelector('body > .destinations') ?? document.body).append(link);
+      return span;
+    };
+    el.prepend(mark('a'));
+    el.append(mark('z'));
+  };
   const lineOf = (el: Element): number | undefined => {
     const marked = el.closest('[data-line]');
     const value = marked?.getAttribute('data-line');
@@ -97,7 +126,7 @@ function fitInPage(options: FitOptions): FitFinding[] {
 
   for (const img of Array.from(document.images)) {
     if (!img.complete || img.naturalWidth === 0) {
-      findings.push({ action: 'broken-image', line: lineOf(img), what: `image ${img.getAttribute('src') ?? ''}`, detail: 'it did not load' });
+      findings.push({ action: 'broken-image', part: partOf(img), line: lineOf(img), what: `image ${img.getAttribute('src') ?? ''}`, detail: 'it did not load' });
     }
   }
 
@@ -116,7 +145,7 @@ function fitInPage(options: FitOptions): FitFinding[] {
     };
     const portrait = trySizes(room(table));
     if (portrait !== undefined) {
-      findings.push({ action: 'shrunk', line: lineOf(table), what, detail: `${original} pt → ${portrait} pt` });
+      findings.push({ action: 'shrunk', part: partOf(table), line: lineOf(table), what, detail: `${original} pt → ${portrait} pt` });
       continue;
     }
     // On its own landscape page: the outermost wrapper that holds only the table goes there.
@@ -128,9 +157,10 @@ function fitInPage(options: FitOptions): FitFinding[] {
     table.classList.remove('fit-compact');
     turned.classList.add('fit-landscape');
     turned.style.setProperty('width', `${options.landscapeWidth}px`);
+    markLandscape(turned);
     const landscape = fits(table, options.landscapeWidth) ? original : trySizes(options.landscapeWidth);
     if (landscape !== undefined) {
-      findings.push({ action: 'rotated', line: lineOf(table), what, detail: `set on a landscape page at ${landscape} pt` });
+      findings.push({ action: 'rotated', part: partOf(table), line: lineOf(table), what, detail: `set on a landscape page at ${landscape} pt` });
       continue;
     }
     const before = round(width(table));
@@ -138,7 +168,7 @@ function fitInPage(options: FitOptions): FitFinding[] {
     const factor = scale(table, options.landscapeWidth);
     findings.push({
       action: 'scaled',
-      line: lineOf(table),
+      part: partOf(table), line: lineOf(table),
       what,
       detail: `${before} px wide at ${smallest} pt even on a landscape page (${round(options.landscapeWidth)} px): scaled to ${Math.round(factor * 100)} % (type about ${(smallest * factor).toFixed(1)} pt)`,
     });
@@ -155,11 +185,11 @@ function fitInPage(options: FitOptions): FitFinding[] {
     if (!fits(el, available)) {
       const before = round(width(el));
       const factor = scale(el, available);
-      findings.push({ action: 'scaled', line: lineOf(el), what, detail: `${before} px wide, the text block ${round(available)} px: scaled to ${Math.round(factor * 100)} %` });
+      findings.push({ action: 'scaled', part: partOf(el), line: lineOf(el), what, detail: `${before} px wide, the text block ${round(available)} px: scaled to ${Math.round(factor * 100)} %` });
     } else if (Number.isFinite(asked) && asked > available + 0.5 && !el.matches('svg.mermaid')) {
       // (A Mermaid drawing's width is the builder's, not the author's: build/diagrams/ reports
       // one fitted so far down that its labels are too small.)
-      findings.push({ action: 'scaled', line: lineOf(el), what, detail: `width="${el.getAttribute('width')}" is wider than the text block (${round(available)} px): scaled to ${Math.round((width(el) / asked) * 100)} %` });
+      findings.push({ action: 'scaled', part: partOf(el), line: lineOf(el), what, detail: `width="${el.getAttribute('width')}" is wider than the text block (${round(available)} px): scaled to ${Math.round((width(el) / asked) * 100)} %` });
     }
   }
 
@@ -180,12 +210,12 @@ function fitInPage(options: FitOptions): FitFinding[] {
       el.style.setProperty('overflow-wrap', 'anywhere');
       el.style.setProperty('word-break', 'break-word');
       if (!overflowing(el)) {
-        findings.push({ action: 'scaled', line: lineOf(el), what: el.tagName.toLowerCase(), detail: 'a word wider than the text block was broken to fit' });
+        findings.push({ action: 'scaled', part: partOf(el), line: lineOf(el), what: el.tagName.toLowerCase(), detail: 'a word wider than the text block was broken to fit' });
         continue;
       }
       const before = round(width(el));
       const factor = scale(el, Math.max(1, room(el)));
-      findings.push({ action: 'scaled', line: lineOf(el), what: el.tagName.toLowerCase(), detail: `${before} px wide: scaled to ${Math.round(factor * 100)} %` });
+      findings.push({ action: 'scaled', part: partOf(el), line: lineOf(el), what: el.tagName.toLowerCase(), detail: `${before} px wide: scaled to ${Math.round(factor * 100)} %` });
     }
   }
   if (document.documentElement.scrollWidth > limit + 0.5) {

@@ -1,53 +1,81 @@
 /**
- * Lays the book out with Chromium, one HTML document per part, and returns each part's PDF
- * (loaded with pdf-lib) with its page count and named destinations. Parts are rendered in book
- * order so that every part knows the folio it starts on; the contents is laid out again at the
- * end with the real page numbers.
+ * Lays the book out with Chromium and returns the printed documents (loaded with pdf-lib), where
+ * each part falls in them, and the furniture (running heads and folios) of every page.
+ *
+ * Parts are laid out without furniture, every page as a recto (furniture.ts adds both once the
+ * parts are placed), so no part waits for the ones before it: consecutive parts share a document
+ * (fewer loads, one print each) and the documents print in two tabs at once. A part whose text
+ * depends on where things fall (page references, the contents, lists of figures, the index) has
+ * a document of its own, laid out again with the real numbers until they no longer change; the
+ * numbers of the build before seed the first layout, so that a rebuild usually prints it once.
  */
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser } from 'puppeteer-core';
 import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef } from 'pdf-lib';
-import type { Book, Section } from '../model/book.ts';
+import { listEntries, type Book, type Section } from '../model/book.ts';
 import { BookError } from '../errors.ts';
 import type { Templates } from '../render/templates.ts';
-import { createPrintRenderer, planPrintParts, type ContentsEntry, type PrintPart } from '../render/print-parts.ts';
+import { createPrintRenderer, partAnchor, planPrintParts, type ContentsEntry, type PrintPart, type RenderedPart } from '../render/print-parts.ts';
 import type { PageGeometry } from '../render/page-geometry.ts';
 import { resolveAsset } from '../assets.ts';
 import { formatFolio, placeParts, type PartPlacement } from './folios.ts';
 import { PartPrinter } from './printer.ts';
-import { PartCache, fileStamps } from './part-cache.ts';
+import { PartCache, fileStamps, type PageSeed } from './part-cache.ts';
 import { browserTimeoutMs } from './browser.ts';
 import { BUILDER_ROOT } from '../paths.ts';
-import type { FitFinding } from './fit.ts';
+import { LANDSCAPE_MARK, type FitFinding } from './fit.ts';
+import { furnitureHtml } from './furniture.ts';
 
 export interface Destination {
-  /** 0-based page within the part. */
+  /** 0-based page within the part (or the document, in LaidOutDocument). */
   page: number;
   x: number;
   y: number;
 }
 
-export interface LaidOutPart {
-  part: PrintPart;
+/** One HTML document as Chromium printed it: one part or several in a row. */
+export interface LaidOutDocument {
+  /** Changes with its HTML (and what else decides its print). */
+  key: string;
+  /** Indices of its parts in Layout.parts. */
+  parts: number[];
   doc: PDFDocument;
   pageCount: number;
+}
+
+export interface LaidOutPart {
+  part: PrintPart;
+  /** Its document (Layout.documents) and the page it begins on there. */
+  document: number;
+  firstPage: number;
+  pageCount: number;
+  /** Named destinations of its ids, pages counted from its first. */
   destinations: Map<string, Destination>;
-  /** The part's PDF as Chromium printed it (the preview shows these pages as they are). */
-  bytes: Uint8Array;
+  /** Its pages laid out landscape (no furniture). */
+  landscape: Set<number>;
 }
 
 export interface Layout {
+  documents: LaidOutDocument[];
   parts: LaidOutPart[];
   placements: PartPlacement[];
   totalPages: number;
   geometry: PageGeometry;
+  /**
+   * The running heads and folios: page k is laid over the book's interior page k. Printed in a
+   * tab of its own while the caller goes on (assembly merges the documents meanwhile).
+   */
+  furniture: Promise<PDFDocument>;
+  /** Changes with the furniture's HTML. */
+  furnitureKey: string;
   /** Requests the page tried to make and was refused (network, files outside the book). */
   refused: string[];
   /** Where each printed page of the sections begins, for the EPUB's page list. */
   pageBreaks: PageBreak[];
-  /** Parts taken from the cache of earlier builds instead of being printed. */
+  /** Documents printed now, and taken from the cache of earlier builds instead. */
+  printed: number;
   reused: number;
   /** What had to be changed to fit each part to the page (fit.ts), for the build's messages. */
   fit: { part: PrintPart; findings: FitFinding[] }[];
@@ -64,42 +92,92 @@ export interface LayoutOptions {
   book: Book;
   templates: Templates;
   browser: Browser;
-  /** Scratch folder for the part documents. */
+  /** Scratch folder for the documents. */
   workDir: string;
   timeoutMs?: number;
-  /** Told after each part is printed or taken from the cache: parts done, parts in all (a pass may repeat). */
+  /**
+   * The preview's layout: one part to a document (an edit then prints only its own part), the
+   * printed documents kept parsed and the tabs kept open (warm) for the next layout in this browser.
+   */
+  incremental?: boolean;
+  /** Told after each document is printed or taken from the cache: done, in all (a pass may repeat). */
   onProgress?: (done: number, total: number) => void;
 }
 
+/** The builder's marks of text that depends on the layout: page references, contents and index folios. */
+const PAGE_REF = /class="[^"]*\bpage-ref\b/;
+
+/** Whether a part's text depends on where things fall (it is laid out again with the real pages). */
+function layoutDependent(book: Book, part: PrintPart): boolean {
+  if (part.role === 'contents') return true;
+  if (part.role === 'notes') return book.sections.some((s) => s.print.notes.some((n) => PAGE_REF.test(n.html)));
+  const section = part.section;
+  if (!section) return false;
+  if (section.kind === 'index' || listEntries(book, section.kind).length > 0) return true;
+  return section.print.pageRefs.length > 0 || PAGE_REF.test(section.print.bodyHtml) || section.print.notes.some((n) => PAGE_REF.test(n.html));
+}
+
+/** Pages a document of parts that share one may reach, about: keeps memory flat and both tabs busy. */
+const MAX_DOCUMENT_PAGES = 160;
+/** A run shorter than this is one document. */
+const MIN_DOCUMENT_PAGES = 24;
+
 export async function layOutBook(options: LayoutOptions): Promise<Layout> {
-  const { book, templates, browser, workDir } = options;
+  const { book, browser, workDir } = options;
   const parts = planPrintParts(book);
   await prepareWorkDir(book, workDir);
-  // The page may load the work folder (part documents, linked images), the book folder, and the
+  // The page may load the work folder (documents, linked images), the book folder, and the
   // builder's own templates, assets and fonts; nothing else, and never the network.
-  // Two tabs: one loads the next part while the other prints (about 1.5 times faster on two cores).
   const roots = [workDir, book.bookDir, BUILDER_ROOT];
   const timeout = options.timeoutMs ?? browserTimeoutMs();
-  const printers = [new PartPrinter(browser, roots, timeout), new PartPrinter(browser, roots, timeout)];
+  // Two tabs, each loading and printing documents of its own: both cores busy.
+  const incremental = options.incremental ?? false;
+  const printers = incremental ? keptPrinters(browser, roots, timeout) : [new PartPrinter(browser, roots, timeout), new PartPrinter(browser, roots, timeout)];
   const stylesheet = resolveAsset(book.bookDir, 'css/print.css');
   const cache = await PartCache.open(book.bookDir, [
-    'parts-v2', // v2: parts are printed tagged (structure.ts merges their trees)
+    'documents-v3', // v3: documents of several parts, without furniture
     await browser.version(),
     ...(await fileStamps([stylesheet, ...book.images.map((i) => i.absPath)])),
   ]);
   try {
     let estimate = 0;
     for (let pass = 0; pass < 3; pass++) {
-      const layout = await layOutOnce(options, parts, printers, cache, estimate);
-      const again = createPrintRenderer(book, templates, layout.totalPages).geometry;
+      const { layout, seed, furnitureSource } = await layOutOnce(options, parts, printers, cache, estimate);
+      const again = createPrintRenderer(book, options.templates, layout.totalPages).geometry;
       // The gutter depends on the final page count: lay out again only when a step is crossed.
-      if (again.inside === layout.geometry.inside) return layout;
+      if (again.inside === layout.geometry.inside) {
+        await cache.putSeed(seed);
+        // In the first tab, warm (its fonts loaded), which it then closes; the build goes on
+        // meanwhile. The preview's tabs stay open for its next layout, which waits for it.
+        const furniture = printFurniture(furnitureSource, layout.furnitureKey, layout.totalPages, workDir, incremental ? printers[0]! : printers.shift()!, cache, !incremental);
+        furniture.catch(() => undefined); // awaited, and reported, by whoever dresses the pages
+        if (incremental) await furniture;
+        return { ...layout, furniture };
+      }
       estimate = layout.totalPages;
     }
     throw new BookError('the page count keeps changing the gutter; lay-out did not settle');
   } finally {
-    await Promise.all(printers.map((p) => p.close()));
+    if (!incremental) await Promise.all(printers.map((p) => p.close()));
   }
+}
+
+/** The preview's two tabs in `browser`, kept from one layout to the next. */
+const kept = new WeakMap<Browser, PartPrinter[]>();
+function keptPrinters(browser: Browser, roots: string[], timeout: number): PartPrinter[] {
+  let printers = kept.get(browser);
+  if (!printers) kept.set(browser, (printers = [new PartPrinter(browser, roots, timeout), new PartPrinter(browser, roots, timeout)]));
+  for (const printer of printers) printer.allow(roots); // this build's scratch folder
+  return printers;
+}
+
+/** Documents parsed by the last incremental layout, by their cache key: a rebuild parses only what it printed. */
+let parsedBefore = new Map<string, Printed>();
+
+interface Printed {
+  doc: PDFDocument;
+  pageCount: number;
+  destinations: Map<string, Destination>;
 }
 
 async function layOutOnce(
@@ -108,29 +186,22 @@ async function layOutOnce(
   printers: PartPrinter[],
   cache: PartCache,
   pageEstimate: number,
-): Promise<Layout> {
+): Promise<{ layout: Omit<Layout, 'furniture'>; seed: PageSeed; furnitureSource: string }> {
   const { book, templates, workDir } = options;
   const renderer = createPrintRenderer(book, templates, pageEstimate);
   const partOfId = new Map<string, PrintPart>();
   for (const part of parts) for (const id of part.ids) partOfId.set(id, part);
   const stylesheet = pathToFileURL(resolveAsset(book.bookDir, 'css/print.css')).href;
 
-  /** Parts whose final print came from the cache. */
-  const reused = new Set<number>();
-  const what = (part: PrintPart): string => part.section?.sourcePath ?? `the ${part.role} page`;
-  /** Per part: the key of its document, and whether it was loaded in a tab (cached parts are not). */
-  const documents: ({ key: string; loaded: boolean; file: string; findings: FitFinding[] } | undefined)[] = parts.map(() => undefined);
-
-  /** Printed parts: the page count at once, the parsed PDF later (parsing overlaps the next print). */
-  const printed: ({ pageCount: number; parsed: Promise<LaidOutPart> } | undefined)[] = parts.map(() => undefined);
-  const counts = (): (number | undefined)[] => printed.map((l) => l?.pageCount);
-  const settled = async (): Promise<LaidOutPart[]> => Promise.all(printed.map((p) => p!.parsed));
-
   /**
-   * Page references ("Figure 3.2 (page 41)"): laid out first with a placeholder as wide as the
-   * widest folio (digits are tabular there), then, once every part is placed, with the real folios.
+   * Page references ("Figure 3.2 (page 41)"): laid out first with the pages of the build before,
+   * else a placeholder as wide as the widest folio (digits are tabular there), then with the
+   * pages found, until they no longer change.
    */
-  let refPages: Map<string, { page: number; folio: string }> | undefined;
+  const seed = await cache.getSeed();
+  let refPages: Map<string, { page: number; folio: string }> | undefined = seed && new Map(seed.pages);
+  let pageCounts: (number | undefined)[] = seed && seed.counts.length === parts.length ? [...seed.counts] : parts.map(() => undefined);
+  let headingPages: (Map<string, Destination> | undefined)[] = [];
   const placeholderDigits = String(Math.max(pageEstimate, estimatedPages(book))).length;
   const pageRef = (target: string, ref: string): string => {
     if (!refPages) return pageRefText(book, '0'.repeat(placeholderDigits));
@@ -141,16 +212,12 @@ async function layOutOnce(
     if (from && Math.floor((from.page + 1) / 2) === Math.floor((to.page + 1) / 2)) return '';
     return pageRefText(book, to.folio);
   };
-  /** The HTML each part was last loaded with, and whether it holds page references. */
-  const lastHtml: (string | undefined)[] = parts.map(() => undefined);
-
-  /** Writes part `index`'s document (its folios left for print time) and loads it in `printer`. */
-  const load = async (index: number, printer: PartPrinter): Promise<void> => {
+  const render = (index: number): RenderedPart => {
     const part = parts[index]!;
-    const html = renderer.render({
+    return renderer.render({
       part,
-      contents: part.role === 'contents' ? contentsEntries(book, parts, counts(), contentsDestinations) : [],
-      stylesheet,
+      contents: part.role === 'contents' ? contentsEntries(book, parts, pageCounts, headingPages) : [],
+      // Chromium writes a link to another part as a file URI; assemble.ts points it at the page.
       href: (id) => {
         const home = partOfId.get(id);
         return !home || home === part ? `#${id}` : `${home.key}.html#${id}`;
@@ -159,111 +226,224 @@ async function layOutOnce(
       folioOf: (target) => (refPages ? (refPages.get(target)?.folio ?? '') : '0'.repeat(placeholderDigits)),
       locate: (target) => refPages?.get(target),
     });
-    lastHtml[index] = html;
-    const file = path.join(workDir, `${part.key}.html`);
-    await writeFile(file, html);
+  };
+  // Parts are rendered as their documents come up, so that Node renders one while the tabs print others.
+  const rendered: (RenderedPart | undefined)[] = parts.map(() => undefined);
+  const dependent = (i: number): boolean => layoutDependent(book, parts[i]!);
+  const incremental = options.incremental ?? false;
+  const groups = groupParts(book, parts, dependent, incremental);
+  const parsedNow = new Map<string, Printed>();
+
+  // Every document printed (or taken from the cache) once, in two tabs; then the ones that
+  // depend on the layout again, as long as their text changes.
+  const printed: (Printed | undefined)[] = groups.map(() => undefined);
+  const lastHtml: (string | undefined)[] = groups.map(() => undefined);
+  const keys: string[] = groups.map(() => '');
+  const printedDocs = new Set<number>();
+  const findings: FitFinding[][] = groups.map(() => []);
+  const landscapes: Set<number>[] = groups.map(() => new Set());
+  let printedCount = 0;
+  let reusedCount = 0;
+  let done = 0;
+  let total = groups.length;
+  const progress = (): void => options.onProgress?.(++done, total);
+  const what = (g: number): string => groups[g]!.map((i) => parts[i]!.section?.sourcePath ?? `the ${parts[i]!.role} page`).join(', ');
+
+  const layOut = async (g: number, printer: PartPrinter): Promise<void> => {
+    for (const i of groups[g]!) {
+      rendered[i] ??= render(i);
+      if (!dependent(i) && PAGE_REF.test(rendered[i]!.html)) throw new Error(`${parts[i]!.key} holds page numbers but was not laid out again`);
+    }
+    const html = renderer.document(groups[g]!.map((i) => rendered[i]!), stylesheet);
+    if (html === lastHtml[g]) return progress();
+    lastHtml[g] = html;
     const key = cache.htmlKey(html);
-    // A part printed before is not loaded now: if its folios have not moved, it needs no tab at all.
-    const cachedFindings = cache.knows(key) ? await cache.getFindings(key) : undefined;
-    const known = cachedFindings !== undefined;
-    documents[index] = { key, loaded: !known, file, findings: cachedFindings ?? [] };
-    if (!known) {
-      documents[index]!.findings = await printer.load(file, what(part), renderer.geometry);
-      await cache.putFindings(key, documents[index]!.findings);
+    keys[g] = key;
+    let bytes = await cache.get(key, '');
+    const cachedFindings = bytes ? await cache.getFindings(key) : undefined;
+    if (bytes && cachedFindings) {
+      findings[g] = cachedFindings;
+      reusedCount++;
+    } else {
+      const file = path.join(workDir, `${parts[groups[g]![0]!]!.key}.html`);
+      await writeFile(file, html);
+      findings[g] = await printer.load(file, what(g), renderer.geometry);
+      bytes = await printer.print('', { tagged: true });
+      await cache.putFindings(key, findings[g]!);
+      await cache.put(key, '', bytes);
+      printedCount++;
+      printedDocs.add(g);
     }
+    printed[g] = (incremental ? parsedBefore.get(key) : undefined) ?? (await parseDocument(bytes, what(g)));
+    if (incremental) parsedNow.set(key, printed[g]!);
+    progress();
+  };
+  /** Lays out documents `todo`, each tab taking the next one free. */
+  const layOutAll = async (todo: number[]): Promise<void> => {
+    const queue = [...todo];
+    await Promise.all(
+      printers.map(async (printer) => {
+        for (let g = queue.shift(); g !== undefined; g = queue.shift()) await layOut(g, printer);
+      }),
+    );
   };
 
-  /** The folio rule of part `index`: its first folio, and folios enough for its pages. */
-  const folioRule = (index: number, atLeast: number): { css: string; count: number } => {
-    const part = parts[index]!;
-    const { firstFolio } = placeParts(parts, counts()).placements[index]!;
-    const count = Math.max(40, (printed[index]?.pageCount ?? 0) + 10, Math.ceil(textLength(book, part) / 700), atLeast);
-    const folios = Array.from({ length: count }, (_, k) => formatFolio(part.folioStyle, firstFolio + k));
-    return { css: templates.render('print/folio-style', { folios }), count };
+  const splitParts = (): void => {
+    groups.forEach((members, g) => {
+      const { destinations, pageCount } = printed[g]!;
+      const starts = members.map((i) => destinations.get(partAnchor(parts[i]!))?.page ?? 0);
+      landscapes[g] = landscapePages(destinations);
+      members.forEach((i, k) => {
+        const end = k + 1 < members.length ? starts[k + 1]! : pageCount;
+        pageCounts[i] = Math.max(1, end - starts[k]!);
+      });
+    });
   };
 
-  /** Prints the loaded part `index` with its folios, now that the parts before it are counted. */
-  const print = async (index: number, printer: PartPrinter): Promise<void> => {
-    const part = parts[index]!;
-    const document = documents[index]!;
-    let atLeast = 0;
-    for (;;) {
-      const { css, count: folioCount } = folioRule(index, atLeast);
-      let bytes = await cache.get(document.key, css);
-      if (bytes) reused.add(index);
-      else {
-        reused.delete(index);
-        if (!document.loaded) {
-          document.findings = await printer.load(document.file, what(part), renderer.geometry); // known, but its folios moved
-          document.loaded = true;
-        }
-        bytes = await printer.print(css);
-        await cache.put(document.key, css, bytes);
-      }
-      const pageCount = countPages(bytes);
-      if (pageCount <= folioCount) {
-        const parsed = parsePart(part, bytes, pageCount);
-        parsed.catch(() => undefined); // awaited, and reported, in settled()
-        printed[index] = { pageCount, parsed };
-        return;
-      }
-      atLeast = pageCount + 10; // more pages than folios prepared: prepare enough, print again
-    }
-  };
-  /** Where the headings fall, for a contents deeper than chapters (known once the parts are parsed). */
-  let contentsDestinations: (Map<string, Destination> | undefined)[] = [];
-
-  // Part i prints in one tab while part i + 1 loads in the other.
-  // A load that fails while the other tab prints is reported when its turn comes, not before.
-  const start = (index: number): Promise<void> => {
-    const promise = load(index, printers[index % 2]!);
-    promise.catch(() => undefined);
-    return promise;
-  };
-  let loading = start(0);
-  for (let i = 0; i < parts.length; i++) {
-    await loading;
-    if (i + 1 < parts.length) loading = start(i + 1);
-    await print(i, printers[i % 2]!);
-    options.onProgress?.(i + 1, parts.length);
-  }
-  // The contents now knows every page; if its own length changes, the front matter after it moves.
-  const contentsIndex = parts.findIndex((p) => p.role === 'contents');
-  const again = async (index: number): Promise<void> => {
-    if (book.config.contents.depth >= 2) contentsDestinations = (await settled()).map((l) => l.destinations);
-    await load(index, printers[0]!);
-    await print(index, printers[0]!);
-  };
-  // Parts with page references are laid out again with the real folios; when that moves pages,
-  // once more (bounded: a target's folio does not depend on the text of references to it).
-  const withRefs = parts.map((_, i) => i).filter((i) => /class="[^"]*\bpage-ref\b/.test(lastHtml[i]!));
-  for (let round = 0; round < 3 && withRefs.length > 0; round++) {
-    refPages = pagesOfIds(await settled(), placeParts(parts, counts()).placements);
-    let changed = 0;
-    for (const i of withRefs) {
-      const before = lastHtml[i];
-      const countBefore = printed[i]!.pageCount;
-      await load(i, printers[0]!);
-      if (lastHtml[i] === before) continue;
-      await print(i, printers[0]!);
-      if (printed[i]!.pageCount !== countBefore) changed++;
-    }
-    if (changed === 0) break;
-  }
-  for (let round = 0; round < 3 && contentsIndex >= 0; round++) {
-    const before = placeParts(parts, counts()).placements;
-    await again(contentsIndex);
-    const after = placeParts(parts, counts()).placements;
-    const moved = parts.map((_, i) => i).filter((i) => i > contentsIndex && after[i]!.firstFolio !== before[i]!.firstFolio && parts[i]!.folioStyle === 'roman');
-    if (moved.length === 0) break;
-    for (const i of moved) await again(i);
+  await layOutAll(groups.map((_, g) => g));
+  splitParts();
+  const dependentGroups = groups.map((_, g) => g).filter((g) => groups[g]!.some(dependent));
+  for (let round = 0; round < 4 && dependentGroups.length > 0; round++) {
+    const laid = laidOutParts(parts, groups, printed, landscapes);
+    const { placements } = placeParts(parts, pageCounts);
+    refPages = pagesOfIds(laid, placements);
+    if (book.config.contents.depth >= 2) headingPages = laid.map((l) => l.destinations);
+    for (const g of dependentGroups) for (const i of groups[g]!) rendered[i] = render(i);
+    const before = printedCount + reusedCount;
+    total += dependentGroups.length;
+    await layOutAll(dependentGroups);
+    splitParts();
+    if (printedCount + reusedCount === before) break; // every text as it was: the numbers hold
   }
 
-  const done = await settled();
-  const { placements, totalPages } = placeParts(parts, counts());
+  const laid = laidOutParts(parts, groups, printed, landscapes);
+  const { placements, totalPages } = placeParts(parts, pageCounts);
+  if (incremental) parsedBefore = parsedNow;
+  const furnitureSource = furnitureHtml(book, templates, renderer.geometry, stylesheet, laid, placements, totalPages);
+  const furnitureKey = cache.htmlKey(furnitureSource);
   const refused = [...new Set(printers.flatMap((p) => [...p.refused]))];
-  const fit = parts.map((part, i) => ({ part, findings: documents[i]?.findings ?? [] })).filter((f) => f.findings.length > 0);
-  return { parts: done, placements, totalPages, geometry: renderer.geometry, refused, pageBreaks: pageBreaks(done, placements), reused: reused.size, fit };
+  const fit = attributeFindings(parts, groups, findings);
+  const documents = groups.map((members, g): LaidOutDocument => ({ key: keys[g]!, parts: members, doc: printed[g]!.doc, pageCount: printed[g]!.pageCount }));
+  const finalPages = pagesOfIds(laid, placements);
+  return {
+    layout: {
+      documents,
+      parts: laid,
+      placements,
+      totalPages,
+      geometry: renderer.geometry,
+      furnitureKey,
+      refused,
+      pageBreaks: pageBreaks(laid, placements),
+      printed: printedDocs.size,
+      reused: groups.length - printedDocs.size,
+      fit,
+    },
+    seed: { pages: [...finalPages], counts: pageCounts.map((c) => c ?? 1) },
+    furnitureSource,
+  };
+}
+
+/**
+ * Parts in documents: a part whose text depends on the layout alone (it is laid out again),
+ * the others in runs of consecutive parts (the structure tree follows the documents' order), a
+ * long run cut into an even number of documents of about the same length, so that both tabs
+ * have as much to do, none longer than keeps memory flat.
+ */
+function groupParts(book: Book, parts: PrintPart[], dependent: (i: number) => boolean, partPerDocument: boolean): number[][] {
+  if (partPerDocument) return parts.map((_, i) => [i]);
+  const pages = parts.map((p) => Math.ceil(textLength(book, p) / 2000) + 1);
+  const runs: number[][] = [[]];
+  parts.forEach((_, i) => {
+    if (dependent(i)) runs.push([i], []);
+    else runs.at(-1)!.push(i);
+  });
+  const groups: number[][] = [];
+  for (const run of runs.filter((r) => r.length > 0)) {
+    const total = run.reduce((n, i) => n + pages[i]!, 0);
+    const count = total <= MIN_DOCUMENT_PAGES ? 1 : 2 * Math.ceil(total / (2 * MAX_DOCUMENT_PAGES));
+    const share = total / count;
+    let group: number[] = [];
+    let done = 0;
+    let cut = 1;
+    for (const i of run) {
+      group.push(i);
+      done += pages[i]!;
+      // A cut after the part whose middle passes the next share's end.
+      if (cut < count && done - pages[i]! / 2 >= share * cut) {
+        groups.push(group);
+        group = [];
+        cut++;
+      }
+    }
+    if (group.length > 0) groups.push(group);
+  }
+  return groups;
+}
+
+function laidOutParts(parts: PrintPart[], groups: number[][], printed: (Printed | undefined)[], landscapes: Set<number>[]): LaidOutPart[] {
+  const laid: LaidOutPart[] = [];
+  groups.forEach((members, g) => {
+    const { destinations, pageCount } = printed[g]!;
+    const starts = members.map((i) => destinations.get(partAnchor(parts[i]!))?.page ?? 0);
+    members.forEach((i, k) => {
+      const firstPage = starts[k]!;
+      const end = k + 1 < members.length ? starts[k + 1]! : pageCount;
+      const own = new Map<string, Destination>();
+      for (const [id, dest] of destinations) {
+        if (dest.page < firstPage || dest.page >= end || id.startsWith(LANDSCAPE_MARK) || id.startsWith('part-')) continue;
+        own.set(id, { ...dest, page: dest.page - firstPage });
+      }
+      const landscape = new Set([...landscapes[g]!].filter((p) => p >= firstPage && p < end).map((p) => p - firstPage));
+      laid[i] = { part: parts[i]!, document: g, firstPage, pageCount: Math.max(1, end - firstPage), destinations: own, landscape };
+    });
+  });
+  return laid;
+}
+
+/** Pages between each landscape block's first and last mark (fit.ts sets them). */
+function landscapePages(destinations: Map<string, Destination>): Set<number> {
+  const pages = new Set<number>();
+  for (const [id, start] of destinations) {
+    if (!id.startsWith(LANDSCAPE_MARK) || !id.endsWith('-a')) continue;
+    const end = destinations.get(`${id.slice(0, -2)}-z`) ?? start;
+    for (let p = start.page; p <= end.page; p++) pages.add(p);
+  }
+  return pages;
+}
+
+/** The fit's findings, each with the part whose element it names (the first, when none does). */
+function attributeFindings(parts: PrintPart[], groups: number[][], findings: FitFinding[][]): { part: PrintPart; findings: FitFinding[] }[] {
+  const byPart = new Map<PrintPart, FitFinding[]>();
+  groups.forEach((members, g) => {
+    for (const f of findings[g]!) {
+      const part = parts.find((p) => p.key === f.part) ?? parts[members[0]!]!;
+      byPart.set(part, [...(byPart.get(part) ?? []), f]);
+    }
+  });
+  return parts.filter((p) => byPart.has(p)).map((part) => ({ part, findings: byPart.get(part)! }));
+}
+
+/** Prints the furniture document (or takes it from the cache) in `printer`, which it then closes if asked. */
+async function printFurniture(html: string, key: string, totalPages: number, workDir: string, printer: PartPrinter, cache: PartCache, close: boolean): Promise<PDFDocument> {
+  try {
+    let bytes = await cache.get(key, 'furniture');
+    if (!bytes) {
+      const file = path.join(workDir, 'furniture.html');
+      await writeFile(file, html);
+      await printer.loadPlain(file, 'the running heads and folios');
+      // Untagged: it is drawn as an artifact, outside the structure tree.
+      bytes = await printer.print('', { tagged: false });
+      await cache.put(key, 'furniture', bytes);
+    }
+    const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+    if (doc.getPageCount() !== totalPages) {
+      throw new Error(`the running heads and folios came out on ${doc.getPageCount()} pages, not ${totalPages}`);
+    }
+    return doc;
+  } finally {
+    if (close) await printer.close();
+  }
 }
 
 /** Where every id with a named destination falls: its page in the book (0-based) and its folio. */
@@ -287,24 +467,18 @@ function estimatedPages(book: Book): number {
   return Math.ceil(book.sections.reduce((n, s) => n + s.print.bodyHtml.length, 0) / 2000) + 10;
 }
 
-/** Characters a part sets, to guess how many folios to prepare (about 700 to a page, generously). */
+/** Characters a part sets. */
 function textLength(book: Book, part: PrintPart): number {
   const notes = (sections: Section[]): number => sections.reduce((n, s) => n + s.notes.reduce((m, x) => m + x.html.length, 0), 0);
   if (part.role === 'notes') return notes(book.sections);
-  return (part.section?.bodyHtml.length ?? 0) + (part.section ? notes([part.section]) : 0);
+  return part.section?.bodyHtml.length ?? 0;
 }
 
-/** Chromium writes every page object uncompressed as "/Type /Page": counting them costs little. */
-function countPages(bytes: Uint8Array): number {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g)?.length ?? 0;
-}
-
-async function parsePart(part: PrintPart, bytes: Uint8Array, pageCount: number): Promise<LaidOutPart> {
+async function parseDocument(bytes: Uint8Array, what: string): Promise<Printed> {
   const doc = await PDFDocument.load(bytes, { updateMetadata: false });
-  if (doc.getPageCount() !== pageCount) {
-    throw new Error(`page count of ${part.key}: counted ${pageCount}, pdf-lib reads ${doc.getPageCount()}`);
-  }
-  return { part, doc, pageCount, destinations: readDestinations(doc), bytes };
+  const pageCount = doc.getPageCount();
+  if (pageCount === 0) throw new Error(`Chromium printed no page for ${what}`);
+  return { doc, pageCount, destinations: readDestinations(doc) };
 }
 
 /** The contents: front matter after the contents, chapters, back matter, with their first folios. */
@@ -343,7 +517,7 @@ function contentsEntries(
   return entries;
 }
 
-/** Named destinations Chromium wrote (one per id the part links to itself). */
+/** Named destinations Chromium wrote (one per id the document links to itself). */
 function readDestinations(doc: PDFDocument): Map<string, Destination> {
   const result = new Map<string, Destination>();
   const dests = doc.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict);

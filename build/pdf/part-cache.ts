@@ -1,7 +1,8 @@
 /**
- * Laid-out parts kept between builds, keyed by everything that decides their bytes: the part's
- * HTML, its folio rule, the stylesheet, the images it may show, the browser version. A rebuild
- * after editing one chapter prints only that chapter (and the parts whose folios moved).
+ * Laid-out documents kept between builds, keyed by everything that decides their bytes: the
+ * HTML, the stylesheet, the images it may show, the browser version. A rebuild after editing one
+ * chapter prints only that chapter's document (and those whose page references moved); the
+ * pages of the last layout seed the next one (pages.json).
  * The cache lives in the book folder's .cache/; set EBOOK_NO_CACHE=1 to bypass it.
  */
 import { createHash } from 'node:crypto';
@@ -71,9 +72,37 @@ export class PartCache {
       .catch(() => undefined);
   }
 
+  /** Where the ids fell in the last build, and its parts' page counts: the next layout starts from them. */
+  async getSeed(): Promise<PageSeed | undefined> {
+    if (!this.dir) return undefined;
+    const text = await readFile(path.join(this.dir, 'pages.json'), 'utf8').catch(() => undefined);
+    if (text === undefined) return undefined;
+    try {
+      const seed = JSON.parse(text) as PageSeed & { salt?: string }; // written by putSeed()
+      return seed.salt === this.salt && Array.isArray(seed.pages) && Array.isArray(seed.counts) ? seed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async putSeed(seed: PageSeed): Promise<void> {
+    if (!this.dir) return;
+    const file = path.join(this.dir, 'pages.json');
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify({ salt: this.salt, ...seed }))
+      .then(() => rename(temp, file))
+      .catch(() => undefined);
+  }
+
   private file(htmlKey: string, css: string): string {
     return path.join(this.dir!, `${htmlKey}-${hash(css).slice(0, 16)}.pdf`);
   }
+}
+
+/** Pages of the last layout: each id's page in the book and folio, and each part's page count. */
+export interface PageSeed {
+  pages: [string, { page: number; folio: string }][];
+  counts: number[];
 }
 
 const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);

@@ -10,28 +10,36 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
 import { BookError } from '../errors.ts';
 import type { PageGeometry } from '../render/page-geometry.ts';
-import { finishMeasuring, fitOptions, fitToPage, type FitFinding } from './fit.ts';
+import { finishMeasuring, fitOptions, fitToPage, prepareTab, type FitFinding } from './fit.ts';
 import { dropUnusedSoftHyphens, keepAllSoftHyphens } from './soft-hyphens.ts';
 
 export class PartPrinter {
   private page: Page | undefined;
-  private readonly roots: string[];
+  private roots: string[] = [];
   /** Requests refused, for the build's warnings: "url (from file)". */
   readonly refused = new Set<string>();
   private disconnected = false;
+  /** The text block width each tab was set up for (fit.ts prepareTab). */
+  private readonly preparedWidth = new WeakMap<Page, number | undefined>();
 
   constructor(
     private readonly browser: Browser,
     allowedRoots: string[],
     private readonly timeoutMs: number,
   ) {
-    this.roots = allowedRoots.map((r) => safeRealpath(r));
+    this.allow(allowedRoots);
     browser.once('disconnected', () => {
       this.disconnected = true;
     });
   }
 
-  private loaded: { file: string; what: string; geometry: PageGeometry } | undefined;
+  /** The folders this tab's pages may load from, from now on (a kept tab serves several builds). */
+  allow(allowedRoots: string[]): void {
+    this.roots = allowedRoots.map((r) => safeRealpath(r));
+    this.refused.clear();
+  }
+
+  private loaded: { file: string; what: string; geometry: PageGeometry | undefined } | undefined;
 
   /**
    * Loads `file` (its fonts and images too) and fits it to the page (fit.ts), returning what had
@@ -42,12 +50,18 @@ export class PartPrinter {
     return this.guard(what, () => this.attemptLoad(file, geometry));
   }
 
-  /** Prints the loaded file, with `css` added first (the folios, known only now). */
-  async print(css: string): Promise<Uint8Array> {
+  /** Loads `file` as it is, without fitting it (the running heads and folios: margin boxes only). */
+  async loadPlain(file: string, what: string): Promise<void> {
+    this.loaded = { file, what, geometry: undefined };
+    await this.guard(what, () => this.attemptLoad(file, undefined));
+  }
+
+  /** Prints the loaded file, with `css` added first; `tagged`: with a structure tree. */
+  async print(css: string, options: { tagged: boolean }): Promise<Uint8Array> {
     const { file, what, geometry } = this.loaded!;
-    return this.guard(what, () => this.attemptPrint(css), async () => {
+    return this.guard(what, () => this.attemptPrint(css, options.tagged), async () => {
       await this.attemptLoad(file, geometry);
-      return this.attemptPrint(css);
+      return this.attemptPrint(css, options.tagged);
     });
   }
 
@@ -74,9 +88,15 @@ export class PartPrinter {
     await this.page?.close().catch(() => undefined);
   }
 
-  private async attemptLoad(file: string, geometry: PageGeometry): Promise<FitFinding[]> {
+  private async attemptLoad(file: string, geometry: PageGeometry | undefined): Promise<FitFinding[]> {
     const page = await this.livePage();
+    const width = geometry ? fitOptions(geometry).width : undefined;
+    if (geometry && this.preparedWidth.get(page) !== width) {
+      await prepareTab(page, geometry);
+      this.preparedWidth.set(page, width);
+    }
     await withTimeout(page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: this.timeoutMs }), this.timeoutMs, 'loading the page');
+    if (!geometry) return [];
     return withTimeout(
       (async () => {
         const findings = await fitToPage(page, geometry);
@@ -90,7 +110,7 @@ export class PartPrinter {
     );
   }
 
-  private async attemptPrint(css: string): Promise<Uint8Array> {
+  private async attemptPrint(css: string, tagged: boolean): Promise<Uint8Array> {
     const page = await this.livePage();
     let crashed: Error | undefined;
     const onCrash = (e: Error): void => {
@@ -100,7 +120,7 @@ export class PartPrinter {
     try {
       if (css) await page.addStyleTag({ content: css });
       const pdf = await withTimeout(
-        page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: true, outline: false, timeout: this.timeoutMs }),
+        page.pdf({ preferCSSPageSize: true, printBackground: true, tagged, outline: false, timeout: this.timeoutMs }),
         this.timeoutMs,
         'printing',
       );

@@ -131,6 +131,8 @@ export class BookSession {
           progress: this.options.progress,
           onLayout: this.options.onLayout && ((laidOut) => this.options.onLayout!(laidOut, controller.signal)),
           signal: controller.signal,
+          // An edit then lays out its own chapter again, in a warm tab.
+          incremental: true,
         });
         // A cover image may live anywhere in the book folder: watched once the book names it.
         const cover = result.book.config.cover.image;

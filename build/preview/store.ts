@@ -12,6 +12,7 @@ import { PDFDocument } from 'pdf-lib';
 import type { Book } from '../model/book.ts';
 import type { Layout } from '../pdf/layout.ts';
 import { formatFolio } from '../pdf/folios.ts';
+import { partPdf, partPdfKey } from '../pdf/part-pdf.ts';
 import type { BuildResult } from '../build.ts';
 import type { ErrorReport } from '../messages/format-error.ts';
 
@@ -96,6 +97,8 @@ export class PreviewStore {
   private parts = new Map<string, Uint8Array>();
   private epubFiles = new Map<string, Uint8Array>();
   private cover: { url: string; bytes: Uint8Array } | undefined;
+  /** Each part's dressed PDF by partPdfKey(), from the last layout. */
+  private dressed = new Map<string, Uint8Array>();
   private readonly listeners = new Set<(state: PreviewState) => void>();
   state: PreviewState;
 
@@ -153,13 +156,19 @@ export class PreviewStore {
   }
 
   /** The new pages, as soon as they are laid out: the page can show them before the build ends. */
-  laidOut(book: Book, layout: Layout, warnings: readonly string[], ms: number, stages: Record<string, number> = {}): void {
+  async laidOut(book: Book, layout: Layout, warnings: readonly string[], ms: number, stages: Record<string, number> = {}): Promise<void> {
     const parts = new Map<string, Uint8Array>();
-    const views = layout.parts.map((laid, i): PartView => {
-      const url = `/parts/${laid.part.key}-${short(laid.bytes)}.pdf`;
-      parts.set(url, laid.bytes);
+    const dressed = new Map<string, Uint8Array>();
+    const views: PartView[] = [];
+    for (const [i, laid] of layout.parts.entries()) {
+      // A part's pages with their heads and folios, made again only when they may have changed.
+      const key = partPdfKey(layout, i);
+      const bytes = this.dressed.get(key) ?? (await partPdf(layout, i));
+      dressed.set(key, bytes);
+      const url = `/parts/${laid.part.key}-${short(bytes)}.pdf`;
+      parts.set(url, bytes);
       const placement = layout.placements[i]!;
-      return {
+      views.push({
         key: laid.part.key,
         url,
         pageCount: laid.pageCount,
@@ -169,8 +178,9 @@ export class PreviewStore {
         role: laid.part.role,
         sectionId: laid.part.section?.id,
         file: laid.part.section?.sourcePath,
-      };
-    });
+      });
+    }
+    this.dressed = dressed;
     this.parts = parts;
     const pt = 72;
     const pages: PagesView = {
@@ -181,7 +191,7 @@ export class PreviewStore {
       blankAfter: layout.totalPages % 2 === 1,
       cover: this.cover?.url,
     };
-    this.update({ title: book.config.title, phase: 'outputs', pages, errors: undefined, internalError: undefined, warnings: [...warnings], timings: { pages: Math.round(ms), stages }, relaid: { printed: layout.parts.length - layout.reused, parts: layout.parts.length } });
+    this.update({ title: book.config.title, phase: 'outputs', pages, errors: undefined, internalError: undefined, warnings: [...warnings], timings: { pages: Math.round(ms), stages }, relaid: { printed: layout.printed, parts: layout.documents.length } });
   }
 
   /** The whole build is done: its outputs, the EPUB's files, the cover page, all warnings. */

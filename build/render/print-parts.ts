@@ -1,7 +1,8 @@
 /**
  * Plans the print layout as a list of parts (half title, title page, copyright, contents, each
- * section, notes) and renders each part's HTML document from the print templates. Each part is
- * laid out on its own, so its running heads and folios come from its own @page rules.
+ * section, notes) and renders them into HTML documents from the print templates: one part, or
+ * several in a row, to a document (build/pdf/layout.ts decides). Running heads and folios are
+ * not part of them: build/pdf/furniture.ts prints those once the parts are placed.
  */
 import type { Book, Section } from '../model/book.ts';
 import { listEntries, sectionsWithPrintNotes as sectionsWithNotes } from '../model/book.ts';
@@ -105,8 +106,6 @@ export interface PartRenderInput {
   contents: ContentsEntry[];
   /** Href for an id from this part: "#id" when it lives here, "<file>.html#id" elsewhere. */
   href(id: string): string;
-  /** Absolute file URL of the stylesheet. */
-  stylesheet: string;
   /** The text after a reference to `target` made at the page-ref mark `ref`: "(page 41)", or "". */
   pageRef(target: string, ref: string): string;
   /** The folio of the page `target` is on, for the lists of figures and tables. */
@@ -115,9 +114,30 @@ export interface PartRenderInput {
   locate(target: string): { page: number; folio: string } | undefined;
 }
 
+/** A part rendered: its body's HTML, and what its document needs for it. */
+export interface RenderedPart {
+  part: PrintPart;
+  html: string;
+  /** The text its fonts must cover. */
+  text: string;
+}
+
+/** Running heads of a part's pages (build/pdf/furniture.ts prints them). */
+export function runningHeadsOf(book: Book, part: PrintPart): { verso: string | undefined; recto: string | undefined } {
+  return part.role === 'section' || part.role === 'notes' || part.role === 'contents'
+    ? { verso: book.config.title, recto: part.section?.title ?? part.title }
+    : { verso: undefined, recto: undefined };
+}
+
+/** Id of the element that wraps a part in its document: its named destination is where it begins. */
+export const partAnchor = (part: PrintPart): string => `part-${part.key}`;
+
 export interface PrintRenderer {
   geometry: PageGeometry;
-  render(input: PartRenderInput): string;
+  /** A part's body, as it goes into a document. */
+  render(input: PartRenderInput): RenderedPart;
+  /** The HTML document of parts rendered by render(), in book order. */
+  document(parts: RenderedPart[], stylesheet: string): string;
 }
 
 export function createPrintRenderer(book: Book, templates: Templates, pageCount: number): PrintRenderer {
@@ -151,10 +171,7 @@ export function createPrintRenderer(book: Book, templates: Templates, pageCount:
             const text = input.pageRef(target, ref);
             return `<span class="page-ref" id="${ref}">${text ? `\u00a0${text}` : ''}</span>`;
           });
-      const runningHead =
-        part.role === 'section' || part.role === 'notes' || part.role === 'contents'
-          ? { verso: book.config.title, recto: section?.title ?? part.title }
-          : { verso: undefined, recto: undefined };
+      const runningHead = runningHeadsOf(book, part);
       const noteGroups =
         part.role === 'notes'
           ? sectionsWithNotes(book).map((s) => ({
@@ -178,9 +195,7 @@ export function createPrintRenderer(book: Book, templates: Templates, pageCount:
         fontFamily: fontFamilyValue(fonts),
         codeFontFamily: codeFontFamilyValue(fonts),
         mathFontFamily: mathFontFamilyValue(fonts),
-        stylesheet: input.stylesheet,
         page: geometry,
-        showFolios: part.showFolios,
         runningHead,
         part: {
           role: part.role,
@@ -200,13 +215,27 @@ export function createPrintRenderer(book: Book, templates: Templates, pageCount:
         noteGroups,
         destinations: [...part.ids, ...part.blockIds],
       };
-      // Only the font faces this part's text (and its running heads) need.
-      const text = JSON.stringify(data);
-      // The code face only where the part holds code (it has no unicode ranges to select it by).
+      return { part, html: templates.render('print/part-body', data), text: JSON.stringify(data) };
+    },
+    document(parts, stylesheet) {
+      // Only the font faces the parts' text (and their running heads) need.
+      const text = parts.map((p) => p.text).join('');
+      // The code face only where a part holds code (it has no unicode ranges to select it by).
       const fontFaces = fontFaceCss(fonts, text) + (hasCode(text) ? `\n${fontFaceCss([CODE_FONT], text)}` : '') +
-        // The math face likewise, only where the part holds a formula.
+        // The math face likewise, only where a part holds a formula.
         (hasMath(text) ? `\n${mathFontFaceCss()}` : '');
-      return templates.render('print/part.html', { ...data, fontFaces });
+      return templates.render('print/part.html', {
+        lang: book.config.language,
+        cjk: isCjkLanguage(book.config.language),
+        title: parts[0]!.part.title,
+        fontFamily: fontFamilyValue(fonts),
+        codeFontFamily: codeFontFamilyValue(fonts),
+        mathFontFamily: mathFontFamilyValue(fonts),
+        stylesheet,
+        page: geometry,
+        fontFaces,
+        parts: parts.map(({ part, html }) => ({ key: part.key, anchor: partAnchor(part), role: part.role, kind: part.section?.kind, html })),
+      });
     },
   };
 }
