@@ -140,6 +140,22 @@ export interface PrintRenderer {
   document(parts: RenderedPart[], stylesheet: string): string;
 }
 
+/**
+ * Hyphenated HTML by language and text, kept between builds in one process: the preview renders
+ * every part of the book again for each edit, and hyphenating all of it took longer than
+ * laying out the edited chapter.
+ */
+const hyphenatedCache = new Map<string, string>();
+function hyphenatedText(language: string, hyphenate: (html: string) => string, html: string): string {
+  const key = `${language}\0${html}`;
+  let out = hyphenatedCache.get(key);
+  if (out === undefined) {
+    if (hyphenatedCache.size >= 5000) hyphenatedCache.clear();
+    hyphenatedCache.set(key, (out = hyphenate(html)));
+  }
+  return out;
+}
+
 export function createPrintRenderer(book: Book, templates: Templates, pageCount: number): PrintRenderer {
   const meta: BookData = bookData(book);
   const labels = labelsFor(book.config.language);
@@ -150,7 +166,7 @@ export function createPrintRenderer(book: Book, templates: Templates, pageCount:
   const prepared = (s: Section): { bodyHtml: string; notes: Map<string, string> } => {
     let entry = cache.get(s);
     if (!entry) {
-      const h = hyphenate ?? ((x: string) => x);
+      const h = (html: string): string => (hyphenate ? hyphenatedText(book.config.language, hyphenate, html) : html);
       const anchored = markBlocks(s.print.bodyHtml, (n) => templates.render('print/block-anchor', { id: blockId(s.id, n) }));
       entry = { bodyHtml: h(anchored), notes: new Map(s.print.notes.map((n) => [n.id, h(n.html)])) };
       cache.set(s, entry);
