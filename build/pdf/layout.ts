@@ -118,7 +118,7 @@ function layoutDependent(book: Book, part: PrintPart): boolean {
 }
 
 /** Pages a document of parts that share one may reach, about: keeps memory flat and both tabs busy. */
-const MAX_DOCUMENT_PAGES = 160;
+const MAX_DOCUMENT_PAGES = 120;
 /** A run shorter than this is one document. */
 const MIN_DOCUMENT_PAGES = 24;
 
