@@ -2,7 +2,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { box, fontsOf, openPdfjs, outline, pageTexts, pdfLib } from './helpers/pdf.ts';
-import { FIXTURE_OUT, FIXTURE_SLUG, REPO_OUT, REPO_SLUG } from './helpers/paths.ts';
+import { FIXTURE_OUT, FIXTURE_SLUG, REPO_OUT, REPO_SLUG, ROOT } from './helpers/paths.ts';
+import { loadConfig } from '../build/config/load-config.ts';
+import { pageGeometry } from '../build/render/page-geometry.ts';
 import { buildFixtureVariant } from './helpers/bad-books.ts';
 
 const books = [
@@ -166,6 +168,28 @@ describe('pages of Try Again', () => {
     const blanks = texts.map((t, i) => ({ t, i })).filter(({ t, i }) => i > 0 && t.trim() === '');
     expect(blanks.length).toBeGreaterThan(0);
     for (const { i } of blanks) expect(Number(labels[i]) % 2 === 0 || /^[ivx]+$/.test(labels[i]!)).toBe(true);
+  });
+
+  it('mirrors the margins: the text block of a verso sits nearer the left edge by the gutter less the outside margin', async () => {
+    // Pages are laid out as rectos and versos moved at assembly (build/pdf/furniture.ts): the
+    // body's left edge on every page of a chapter, verso against recto, from pdf.js's text items.
+    const lib = await pdfLib(path.join(REPO_OUT, `${REPO_SLUG}.pdf`));
+    const config = await loadConfig(path.join(ROOT, 'book.yaml'));
+    const g = pageGeometry(config.print, lib.getPageCount() - 1);
+    const leftEdge = async (index: number): Promise<number> => {
+      const items = (await (await doc.getPage(index + 1)).getTextContent()).items.filter((i) => 'str' in i && i.str.trim().length > 3);
+      // The body's lines, not the running head: the most common smallest x.
+      const xs = items.map((i) => Math.round(('transform' in i ? i.transform[4] : 0) as number));
+      const counts = new Map<number, number>();
+      for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
+      return [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+    };
+    const body = labels.map((l, i) => ({ l, i })).filter(({ l, i }) => /^\d+$/.test(l) && texts[i]!.split('\n').length > 20);
+    const versos = body.filter(({ l }) => Number(l) % 2 === 0).slice(0, 6);
+    const rectos = body.filter(({ l }) => Number(l) % 2 === 1).slice(0, 6);
+    expect(versos.length).toBeGreaterThan(3);
+    for (const { i } of versos) expect(await leftEdge(i), `verso ${labels[i]}`).toBeCloseTo(g.outside * 72, -0.5);
+    for (const { i } of rectos) expect(await leftEdge(i), `recto ${labels[i]}`).toBeCloseTo(g.inside * 72, -0.5);
   });
 
   it('is hyphenated: words break at line ends', () => {

@@ -29,6 +29,8 @@ interface PageStructure {
   unmarked: string;
   /** Tags of the marked content that opens the page's content, outermost first. */
   firstTags: string[];
+  /** Text inside Artifact marked content (the running head and folio, drawn as pagination artifacts). */
+  artifact: string;
   /** All the page's text. */
   all: string;
 }
@@ -48,6 +50,8 @@ async function structureOf(doc: PDFDocumentProxy): Promise<PageStructure[]> {
     const page = await doc.getPage(i);
     const content = await page.getTextContent({ includeMarkedContent: true });
     const stack: (string | null)[] = [];
+    const tags: string[] = [];
+    let artifact = '';
     const text = new Map<string, string>();
     const firstTags: string[] = [];
     let unmarked = '';
@@ -55,9 +59,12 @@ async function structureOf(doc: PDFDocumentProxy): Promise<PageStructure[]> {
     let seenText = false;
     for (const item of content.items) {
       if ('type' in item) {
-        if (item.type === 'endMarkedContent') stack.pop();
-        else {
+        if (item.type === 'endMarkedContent') {
+          stack.pop();
+          tags.pop();
+        } else {
           stack.push(item.id ?? null);
+          tags.push((item as { tag?: string }).tag ?? '');
           // pdf.js gives the tag too, though its types do not say so.
           if (!seenText) firstTags.push((item as { tag?: string }).tag ?? '');
         }
@@ -66,11 +73,12 @@ async function structureOf(doc: PDFDocumentProxy): Promise<PageStructure[]> {
       seenText = true;
       const str = item.str + (item.hasEOL ? '\n' : '');
       all += str;
+      if (tags.includes('Artifact')) artifact += str;
       const id = [...stack].reverse().find((s) => s !== null);
       if (id) text.set(id, (text.get(id) ?? '') + str);
       else unmarked += str;
     }
-    pages.push({ tree: (await page.getStructTree()) as unknown as StructNode, text, unmarked, firstTags, all });
+    pages.push({ tree: (await page.getStructTree()) as unknown as StructNode, text, unmarked, firstTags, all, artifact });
   }
   return pages;
 }
@@ -164,6 +172,22 @@ describe.each(books)('the tagged screen PDF of $label', ({ bookDir, out, slug })
   beforeAll(async () => {
     pages = await structureOf(await openPdfjs(file));
     lib = await pdfLib(file);
+  });
+
+  it('marks each page’s running head and folio as a pagination artifact, outside the tree', async () => {
+    const labels = (await (await openPdfjs(file)).getPageLabels())!;
+    let dressed = 0;
+    pages.forEach((page, i) => {
+      if (i === 0 || fold(page.artifact) === '') return;
+      const where = `page ${i + 1} (${labels[i]})`;
+      // Only the furniture: its folio (the page's label) and at most a running head. Artifact
+      // content carries no MCID, so no element of the tree can hold it.
+      expect(fold(page.artifact).split(' '), where).toContain(labels[i]);
+      expect(fold(page.artifact).length, where).toBeLessThan(90);
+      dressed++;
+    });
+    // Every page but the front matter's, the blank versos and the landscape ones has a folio.
+    expect(dressed).toBeGreaterThan(pages.length * 0.6);
   });
 
   it('gives every page with text a structure tree holding that text; blank pages and the cover have none', () => {
