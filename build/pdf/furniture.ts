@@ -3,8 +3,8 @@
  * pages. The parts are laid out without them, every page as a recto, so that no part waits for
  * the page count of the parts before it: they print in any order, several to a document, in two
  * tabs at once. Then one document of margin boxes only (templates/print/furniture.html), a page
- * for each page of the book, gives every page its head and folio, and dressPage() moves a verso's
- * content by the margins' difference and draws its furniture over it, marked as a pagination
+ * for each page of the book, gives every page its head and folio, and dressPages() moves a verso's
+ * content by the margins' difference and writes its furniture into it, marked as a pagination
  * artifact (a screen reader skips it; the structure tree holds the text alone).
  */
 import {
@@ -76,8 +76,8 @@ export function furnitureHtml(
 
 /**
  * Dresses pages of `doc` in their furniture: `pages[k]` is the book's interior page
- * `bookPages[k]` (0-based: even ones are rectos), `furniture` the printed furniture document
- * (loaded or copied into nothing yet). Versos are moved by the margins' difference first.
+ * `bookPages[k]` (0-based: even ones are rectos), `furniture` the printed furniture document,
+ * whose page k belongs to the book's page k. Versos are moved by the margins' difference.
  */
 export async function dressPages(
   doc: PDFDocument,
@@ -97,8 +97,7 @@ export async function dressPages(
     const furnitureOps = inlineFurniture(doc, page, copied[k]!);
     const begin = ctx.register(ctx.stream(`/Artifact <</Type /Pagination>> BDC\nq\n${furnitureOps}\nQ\nEMC\nq${verso && shift !== 0 ? ` 1 0 0 1 ${num(shift)} 0 cm` : ''}\n`));
     const end = ctx.register(ctx.stream('\nQ'));
-    page.node.normalize();
-    page.node.wrapContentStreams(begin, end);
+    page.node.wrapContentStreams(begin, end); // inlineFurniture() normalized the page
     if (verso && shift !== 0) shiftAnnotations(doc, page, shift);
   });
   // The copied page objects themselves are not pages of `doc`: only their content and resources stay.

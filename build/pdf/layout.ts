@@ -229,7 +229,8 @@ async function layOutOnce(
   };
   // Parts are rendered as their documents come up, so that Node renders one while the tabs print others.
   const rendered: (RenderedPart | undefined)[] = parts.map(() => undefined);
-  const dependent = (i: number): boolean => layoutDependent(book, parts[i]!);
+  const dependentParts = parts.map((p) => layoutDependent(book, p));
+  const dependent = (i: number): boolean => dependentParts[i]!;
   const incremental = options.incremental ?? false;
   const groups = groupParts(book, parts, dependent, incremental);
   const parsedNow = new Map<string, Printed>();
@@ -241,7 +242,6 @@ async function layOutOnce(
   const keys: string[] = groups.map(() => '');
   const printedDocs = new Set<number>();
   const findings: FitFinding[][] = groups.map(() => []);
-  const landscapes: Set<number>[] = groups.map(() => new Set());
   let printedCount = 0;
   let reusedCount = 0;
   let done = 0;
@@ -261,9 +261,13 @@ async function layOutOnce(
     keys[g] = key;
     let bytes = await cache.get(key, '');
     const cachedFindings = bytes ? await cache.getFindings(key) : undefined;
+    // A document from the cache may still be parsed from the last incremental layout; one just
+    // printed is parsed anew (without a cache, a key does not say what the stylesheet was).
+    let parsed: Printed | undefined;
     if (bytes && cachedFindings) {
       findings[g] = cachedFindings;
       reusedCount++;
+      if (incremental) parsed = parsedBefore.get(key);
     } else {
       const file = path.join(workDir, `${parts[groups[g]![0]!]!.key}.html`);
       await writeFile(file, html);
@@ -274,7 +278,7 @@ async function layOutOnce(
       printedCount++;
       printedDocs.add(g);
     }
-    printed[g] = (incremental ? parsedBefore.get(key) : undefined) ?? (await parseDocument(bytes, what(g)));
+    printed[g] = parsed ?? (await parseDocument(bytes, what(g)));
     if (incremental) parsedNow.set(key, printed[g]!);
     progress();
   };
@@ -288,23 +292,17 @@ async function layOutOnce(
     );
   };
 
-  const splitParts = (): void => {
-    groups.forEach((members, g) => {
-      const { destinations, pageCount } = printed[g]!;
-      const starts = members.map((i) => destinations.get(partAnchor(parts[i]!))?.page ?? 0);
-      landscapes[g] = landscapePages(destinations);
-      members.forEach((i, k) => {
-        const end = k + 1 < members.length ? starts[k + 1]! : pageCount;
-        pageCounts[i] = Math.max(1, end - starts[k]!);
-      });
-    });
+  /** Where each part fell in its document, now that every document is printed; its page count too. */
+  const split = (): LaidOutPart[] => {
+    const laid = laidOutParts(parts, groups, printed);
+    pageCounts = laid.map((l) => l.pageCount);
+    return laid;
   };
 
   await layOutAll(groups.map((_, g) => g));
-  splitParts();
+  let laid = split();
   const dependentGroups = groups.map((_, g) => g).filter((g) => groups[g]!.some(dependent));
   for (let round = 0; round < 4 && dependentGroups.length > 0; round++) {
-    const laid = laidOutParts(parts, groups, printed, landscapes);
     const { placements } = placeParts(parts, pageCounts);
     refPages = pagesOfIds(laid, placements);
     if (book.config.contents.depth >= 2) headingPages = laid.map((l) => l.destinations);
@@ -312,11 +310,10 @@ async function layOutOnce(
     const before = printedCount + reusedCount;
     total += dependentGroups.length;
     await layOutAll(dependentGroups);
-    splitParts();
+    laid = split();
     if (printedCount + reusedCount === before) break; // every text as it was: the numbers hold
   }
 
-  const laid = laidOutParts(parts, groups, printed, landscapes);
   const { placements, totalPages } = placeParts(parts, pageCounts);
   if (incremental) parsedBefore = parsedNow;
   const furnitureSource = furnitureHtml(book, templates, renderer.geometry, stylesheet, laid, placements, totalPages);
@@ -339,7 +336,7 @@ async function layOutOnce(
       reused: groups.length - printedDocs.size,
       fit,
     },
-    seed: { pages: [...finalPages], counts: pageCounts.map((c) => c ?? 1) },
+    seed: { pages: [...finalPages], counts: laid.map((l) => l.pageCount) },
     furnitureSource,
   };
 }
@@ -381,20 +378,22 @@ function groupParts(book: Book, parts: PrintPart[], dependent: (i: number) => bo
   return groups;
 }
 
-function laidOutParts(parts: PrintPart[], groups: number[][], printed: (Printed | undefined)[], landscapes: Set<number>[]): LaidOutPart[] {
+function laidOutParts(parts: PrintPart[], groups: number[][], printed: (Printed | undefined)[]): LaidOutPart[] {
   const laid: LaidOutPart[] = [];
+  const anchors = new Set(parts.map(partAnchor));
   groups.forEach((members, g) => {
     const { destinations, pageCount } = printed[g]!;
+    const landscapes = landscapePages(destinations);
     const starts = members.map((i) => destinations.get(partAnchor(parts[i]!))?.page ?? 0);
     members.forEach((i, k) => {
       const firstPage = starts[k]!;
       const end = k + 1 < members.length ? starts[k + 1]! : pageCount;
       const own = new Map<string, Destination>();
       for (const [id, dest] of destinations) {
-        if (dest.page < firstPage || dest.page >= end || id.startsWith(LANDSCAPE_MARK) || id.startsWith('part-')) continue;
+        if (dest.page < firstPage || dest.page >= end || id.startsWith(LANDSCAPE_MARK) || anchors.has(id)) continue;
         own.set(id, { ...dest, page: dest.page - firstPage });
       }
-      const landscape = new Set([...landscapes[g]!].filter((p) => p >= firstPage && p < end).map((p) => p - firstPage));
+      const landscape = new Set([...landscapes].filter((p) => p >= firstPage && p < end).map((p) => p - firstPage));
       laid[i] = { part: parts[i]!, document: g, firstPage, pageCount: Math.max(1, end - firstPage), destinations: own, landscape };
     });
   });
