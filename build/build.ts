@@ -53,7 +53,8 @@ export interface BuildOptions {
   /**
    * The preview's layout (pdf/layout.ts): one part to a print document, so that an edit lays
    * out only its own part again, and the tabs kept warm in the lent browser. The pages look the
-   * same as a build's; the files' bytes differ.
+   * same as a build's; the files' bytes differ. The covers and the EPUB's fonts and images are
+   * begun once the pages are out, not beside them.
    */
   incremental?: boolean;
 }
@@ -146,9 +147,17 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
     const drawn = diagrams.length > 0 ? await timed('diagrams', () => renderDiagrams(diagrams, { browser: launched, bookDir, language: config.language, print: config.print })) : undefined;
     warnings.push(...(drawn?.warnings ?? []));
     const book = drawn ? attachDiagrams(modelled, drawn.drawings) : modelled;
-    // Fonts and images for the EPUB need only the model: made while the browser lays out pages.
-    const epubAssets = makes('epub') ? prepareEpubAssets(book) : undefined;
-    epubAssets?.catch(() => undefined); // awaited, and reported, with the EPUB
+    // Fonts and images for the EPUB need only the model: made while the browser lays out pages
+    // (in the preview, after them: the pages are what the author waits for).
+    let epubAssets: ReturnType<typeof prepareEpubAssets> | undefined;
+    const startEpubAssets = (): ReturnType<typeof prepareEpubAssets> | undefined => {
+      if (!epubAssets && makes('epub')) {
+        epubAssets = prepareEpubAssets(book);
+        epubAssets.catch(() => undefined); // awaited, and reported, with the EPUB
+      }
+      return epubAssets;
+    };
+    if (!options.incremental) startEpubAssets();
     const webAssets = wants('web') ? prepareWebAssets(book) : undefined;
     webAssets?.catch(() => undefined); // likewise, with the site
 
@@ -162,7 +171,7 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
             const isbn = book.config.cover.isbn ? normalizeIsbn13(book.config.cover.isbn) : undefined;
             const pkg = await buildEpubPackage(book, templates, date, {
               coverJpeg: await coverJpeg,
-              assets: epubAssets,
+              assets: startEpubAssets(),
               pageBreaks,
               printSource: isbn ? `urn:isbn:${isbn}` : undefined,
             });
@@ -263,8 +272,13 @@ async function renderWithBrowser(
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'ebook-layout-'));
   const needsCovers = formats.some((f) => f === 'pdf' || f === 'epub' || f === 'cover');
   // The front covers need no page count: rendered in a tab of their own while the interior is
-  // laid out; the wraparound follows once its spine is known, while Node merges the pages.
-  const coverRenderer = needsCovers ? startCovers({ book, templates, browser, workDir, date }) : undefined;
+  // laid out; the wraparound follows once its spine is known, while Node merges the pages. In
+  // the preview they wait for the pages, which would otherwise share the two cores with them.
+  let coverRenderer: ReturnType<typeof startCovers> | undefined;
+  const begin = (): void => {
+    if (needsCovers) coverRenderer ??= startCovers({ book, templates, browser, workDir, date });
+  };
+  if (!hooks.incremental) begin();
   try {
     const needsLayout = formats.some((f) => f === 'pdf' || f === 'print' || f === 'cover');
     const layout = needsLayout ? await timed('layout', () => layOutBook({ book, templates, browser, workDir, onProgress: hooks.onProgress, incremental: hooks.incremental })) : undefined;
@@ -276,6 +290,7 @@ async function renderWithBrowser(
     }
     if (layout) warnings.push(...imageResolutionWarnings(images, layout.geometry));
     if (layout) await hooks.onLayout?.(layout, warnings);
+    begin();
     // The interior's page count rounded up to even, as assembly does; an EPUB-only build has no
     // interior, and its cover does not depend on the count.
     const printPageCount = layout ? layout.totalPages + (layout.totalPages % 2) : MIN_PRINT_PAGES;

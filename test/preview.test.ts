@@ -78,6 +78,28 @@ describe('the preview', () => {
     expect(warnings).toMatch(/01-the-lamp\.md:5: image lamp\.png prints at .* ppi/);
   });
 
+  it('follows a link on the pages to its target, in another part', async () => {
+    await page.click('#toc a[data-part$="the-lamp"]');
+    await waitForText('the lens gathered the light');
+    // The link's box lies over its words in the text layer.
+    const link = await page.waitForSelector('.slot .links a[href="#the-log"]', { timeout: 30_000 });
+    const [box, words] = await page.evaluate((a) => {
+      const span = [...a.closest('.sheet')!.querySelectorAll('.textLayer span')].find((s) => s.textContent?.includes('keeper'))!;
+      return [a.getBoundingClientRect().toJSON(), span.getBoundingClientRect().toJSON()] as DOMRect[];
+    }, link!);
+    expect(Math.abs(box!.top - words!.top)).toBeLessThan(12);
+    await link!.click();
+    // The chapter's first page now holds the top of the view, its heading in sight.
+    await page.waitForFunction(() => {
+      const view = document.getElementById('viewport')!.getBoundingClientRect();
+      const sheet = document.querySelector('[data-id$="the-log:0"] .sheet')!.getBoundingClientRect();
+      return sheet.top <= view.top + 20 && sheet.bottom > view.top + 100;
+    }, { timeout: 10_000 });
+    expect(await page.$eval('#toc a[aria-current="true"]', (a) => a.textContent)).toBe('The Keeper’s Log');
+    // Back to the first chapter, which the edits below change.
+    await page.click('#toc a[data-part$="the-lamp"]');
+  });
+
   it('shows an edited chapter without a reload, where the reader was', async () => {
     await page.evaluate(() => {
       (window as unknown as { marker: number }).marker = 42;

@@ -24,10 +24,13 @@ let slots = new Map();
 let order = [];
 const visible = new Set();
 const documents = new Map();
+// One worker for every part's document: pdf.js would otherwise start (and compile) a new one for
+// each part fetched after an edit.
+const worker = new pdfjs.PDFWorker();
 
 function pdf(url) {
   if (!documents.has(url)) {
-    const task = pdfjs.getDocument({ url, standardFontDataUrl: '/pdfjs/standard_fonts/', wasmUrl: '/pdfjs/wasm/', isEvalSupported: false });
+    const task = pdfjs.getDocument({ url, worker, standardFontDataUrl: '/pdfjs/standard_fonts/', wasmUrl: '/pdfjs/wasm/', isEvalSupported: false });
     documents.set(url, task.promise);
   }
   return documents.get(url);
@@ -259,11 +262,12 @@ async function draw(entry) {
     text.className = 'textLayer';
     const layer = new pdfjs.TextLayer({ textContentSource, container: text, viewport: view });
     await layer.render();
+    const links = linkLayer(await page.getAnnotations({ intent: 'display' }), view);
     if (entry.drawing !== key) return; // a newer version of this page is on its way
     const sheet = el.querySelector('.sheet');
     sheet.style.setProperty('--scale-factor', String(scale));
     sheet.style.setProperty('--total-scale-factor', String(scale));
-    sheet.replaceChildren(canvas, text);
+    sheet.replaceChildren(canvas, text, links);
     performance.mark(`preview:drawn:${slot.id}`);
     entry.rendered = key;
     el.classList.remove('stale');
@@ -273,6 +277,54 @@ async function draw(entry) {
   } finally {
     if (entry.drawing === key) entry.drawing = undefined;
   }
+}
+
+/**
+ * The page's links, over its text: a web address opens in a new tab; a link into the book goes to
+ * its target's page. Chromium writes a link within a part as a named destination and one to
+ * another part as a file URI with the target's id after the "#".
+ */
+function linkLayer(annotations, view) {
+  const layer = document.createElement('div');
+  layer.className = 'links';
+  for (const a of annotations) {
+    if (a.subtype !== 'Link') continue;
+    let id;
+    if (typeof a.dest === 'string') id = a.dest;
+    else if (!a.url && typeof a.unsafeUrl === 'string' && a.unsafeUrl.startsWith('file:')) id = decodeURIComponent(new URL(a.unsafeUrl).hash.slice(1));
+    if (!a.url && !id) continue;
+    const [x1, y1, x2, y2] = view.convertToViewportRectangle(a.rect);
+    const link = document.createElement('a');
+    Object.assign(link.style, { left: `${Math.min(x1, x2)}px`, top: `${Math.min(y1, y2)}px`, width: `${Math.abs(x2 - x1)}px`, height: `${Math.abs(y2 - y1)}px` });
+    if (a.url) {
+      link.href = a.url;
+      link.target = '_blank';
+      link.rel = 'noopener noreferrer';
+      link.title = a.url;
+    } else {
+      link.href = `#${id}`;
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        follow(id);
+      });
+    }
+    layer.append(link);
+  }
+  return layer;
+}
+
+/** Scrolls to the element with `id`: its page, at its height on the page. */
+async function follow(id) {
+  const response = await fetch(`/anchor?id=${encodeURIComponent(id)}`, { cache: 'no-store' });
+  if (!response.ok) return;
+  const { part, page, y } = await response.json();
+  const entry = slots.get(`${part}:${page}`);
+  if (!entry || !state.pages) return;
+  const sheet = entry.el.querySelector('.sheet');
+  const below = (state.pages.height - y) * PX_PER_PT * settings.zoom;
+  viewport.scrollTop += sheet.getBoundingClientRect().top + below - viewport.getBoundingClientRect().top - 16;
+  current = part;
+  markCurrent(true);
 }
 
 /** Draws the pages near the view that are not drawn as they are now, the ones on screen first. */

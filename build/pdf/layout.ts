@@ -136,7 +136,7 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
   const stylesheet = resolveAsset(book.bookDir, 'css/print.css');
   const cache = await PartCache.open(book.bookDir, [
     'documents-v3', // v3: documents of several parts, without furniture
-    await browser.version(),
+    await browserVersion(browser),
     ...(await fileStamps([stylesheet, ...book.images.map((i) => i.absPath)])),
   ]);
   try {
@@ -162,6 +162,14 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
   }
 }
 
+/** Asked once per browser: a round trip that waits behind whatever else the browser is doing. */
+const versions = new WeakMap<Browser, Promise<string>>();
+function browserVersion(browser: Browser): Promise<string> {
+  let version = versions.get(browser);
+  if (!version) versions.set(browser, (version = browser.version()));
+  return version;
+}
+
 /** The preview's two tabs in `browser`, kept from one layout to the next. */
 const kept = new WeakMap<Browser, PartPrinter[]>();
 function keptPrinters(browser: Browser, roots: string[], timeout: number): PartPrinter[] {
@@ -178,6 +186,7 @@ interface Printed {
   doc: PDFDocument;
   pageCount: number;
   destinations: Map<string, Destination>;
+  findings: FitFinding[];
 }
 
 async function layOutOnce(
@@ -259,15 +268,22 @@ async function layOutOnce(
     lastHtml[g] = html;
     const key = cache.htmlKey(html);
     keys[g] = key;
+    // A document in the cache may still be parsed from the last incremental layout: neither its
+    // bytes nor its findings are read again. (Only a cached one: without a cache, a key does not
+    // say what the stylesheet was.)
+    const remembered = incremental && cache.knows(key) ? parsedBefore.get(key) : undefined;
+    if (remembered) {
+      printed[g] = remembered;
+      findings[g] = remembered.findings;
+      reusedCount++;
+      parsedNow.set(key, remembered);
+      return progress();
+    }
     let bytes = await cache.get(key, '');
     const cachedFindings = bytes ? await cache.getFindings(key) : undefined;
-    // A document from the cache may still be parsed from the last incremental layout; one just
-    // printed is parsed anew (without a cache, a key does not say what the stylesheet was).
-    let parsed: Printed | undefined;
     if (bytes && cachedFindings) {
       findings[g] = cachedFindings;
       reusedCount++;
-      if (incremental) parsed = parsedBefore.get(key);
     } else {
       const file = path.join(workDir, `${parts[groups[g]![0]!]!.key}.html`);
       await writeFile(file, html);
@@ -278,7 +294,7 @@ async function layOutOnce(
       printedCount++;
       printedDocs.add(g);
     }
-    printed[g] = parsed ?? (await parseDocument(bytes, what(g)));
+    printed[g] = await parseDocument(bytes, what(g), findings[g]!);
     if (incremental) parsedNow.set(key, printed[g]!);
     progress();
   };
@@ -473,11 +489,11 @@ function textLength(book: Book, part: PrintPart): number {
   return part.section?.bodyHtml.length ?? 0;
 }
 
-async function parseDocument(bytes: Uint8Array, what: string): Promise<Printed> {
+async function parseDocument(bytes: Uint8Array, what: string, findings: FitFinding[]): Promise<Printed> {
   const doc = await PDFDocument.load(bytes, { updateMetadata: false });
   const pageCount = doc.getPageCount();
   if (pageCount === 0) throw new Error(`Chromium printed no page for ${what}`);
-  return { doc, pageCount, destinations: readDestinations(doc) };
+  return { doc, pageCount, destinations: readDestinations(doc), findings };
 }
 
 /** The contents: front matter after the contents, chapters, back matter, with their first folios. */

@@ -84,6 +84,13 @@ export async function startServer(store: PreviewStore, options: { host: string; 
       res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(store.state));
       return;
     }
+    if (at === '/anchor') {
+      // Where a link on the pages leads (its target may be in a part not drawn yet).
+      const anchor = store.anchor(url.searchParams.get('id') ?? '');
+      if (!anchor) return notFound(res);
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(anchor));
+      return;
+    }
     if (at === '/events') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive', 'Cache-Control': 'no-store' });
       // EventSource reconnects by itself, a second after a lost connection (a restarted preview).

@@ -32,6 +32,12 @@ export interface SessionOptions {
   debounceMs?: number;
 }
 
+/**
+ * Quiet time after a change before building: an editor's save (or a checkout's burst of files)
+ * lands well within it; a change after it stops the build under way and starts another.
+ */
+const DEBOUNCE_MS = 25;
+
 /** Thrown into a build that a newer change made pointless. */
 class Superseded extends Error {
   constructor() {
@@ -87,7 +93,7 @@ export class BookSession {
 
   private changedFile(file: string): void {
     this.changed.add(path.relative(this.options.bookDir, file) || file);
-    this.schedule(this.options.debounceMs ?? 50);
+    this.schedule(this.options.debounceMs ?? DEBOUNCE_MS);
   }
 
   private schedule(delay: number): void {

@@ -32,6 +32,13 @@ export interface PartView {
   file: string | undefined;
 }
 
+/** Where a link's target is: its part, the page within the part, and its height there (PDF points from the bottom). */
+export interface AnchorView {
+  part: string;
+  page: number;
+  y: number;
+}
+
 export interface PagesView {
   /** Page size in PDF points (the trim size). */
   width: number;
@@ -99,6 +106,8 @@ export class PreviewStore {
   private cover: { url: string; bytes: Uint8Array } | undefined;
   /** Each part's dressed PDF by partPdfKey(), from the last layout. */
   private dressed = new Map<string, Uint8Array>();
+  /** Where each id of the last layout fell, for the page's links (asked one at a time: there are thousands). */
+  private anchors = new Map<string, AnchorView>();
   private readonly listeners = new Set<(state: PreviewState) => void>();
   state: PreviewState;
 
@@ -109,6 +118,11 @@ export class PreviewStore {
   onChange(listener: (state: PreviewState) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Where the element with `id` is on the pages, for a link clicked in the page. */
+  anchor(id: string): AnchorView | undefined {
+    return this.anchors.get(id);
   }
 
   file(url: string): { bytes: Uint8Array; type: string } | undefined {
@@ -157,6 +171,7 @@ export class PreviewStore {
 
   /** The new pages, as soon as they are laid out: the page can show them before the build ends. */
   async laidOut(book: Book, layout: Layout, warnings: readonly string[], ms: number, stages: Record<string, number> = {}): Promise<void> {
+    const pt = 72;
     const parts = new Map<string, Uint8Array>();
     const dressed = new Map<string, Uint8Array>();
     const views: PartView[] = [];
@@ -182,7 +197,8 @@ export class PreviewStore {
     }
     this.dressed = dressed;
     this.parts = parts;
-    const pt = 72;
+    this.anchors = new Map(layout.parts.flatMap((laid) => [...laid.destinations].map(([id, d]) => [id, { part: laid.part.key, page: d.page, y: d.y }] as const)));
+    for (const laid of layout.parts) for (const id of laid.part.ids) if (!this.anchors.has(id)) this.anchors.set(id, { part: laid.part.key, page: 0, y: layout.geometry.height * pt });
     const pages: PagesView = {
       width: layout.geometry.width * pt,
       height: layout.geometry.height * pt,
