@@ -16,7 +16,7 @@ import { ensureBrowser, launchBrowser, type Log } from './pdf/browser.ts';
 import { layOutBook, type Layout, type PageBreak } from './pdf/layout.ts';
 import { normalizeIsbn13 } from './config/schema.ts';
 import { assemblePdfs, type AssembledPdfs } from './pdf/assemble.ts';
-import { startCovers, type Covers } from './cover/covers.ts';
+import { startCovers, type CoverRenderer, type Covers } from './cover/covers.ts';
 import { buildEpubPackage, prepareEpubAssets } from './epub/package.ts';
 import { writeEpubZip } from './epub/zip.ts';
 import { validateEpub, type EpubVerdict } from './epub/validate.ts';
@@ -114,23 +114,37 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   launching?.catch(() => undefined); // awaited, and reported, below
   const closeUnused = (): void => void launching?.then((b) => b.close()).catch(() => undefined);
   const outputs = new OutputSet(path.resolve(options.outDir));
-  let config, sources, modelled, images, templates;
+  const wants = (f: Format): boolean => options.formats.includes(f);
+  const date = buildDate(bookDir);
+  let config, sources, modelled, images, templates, made: Format[];
+  /** Scratch folder for the browser's documents (layout, covers), removed at the end. */
+  let workDir: string | undefined;
+  let earlyCovers: Promise<CoverRenderer> | undefined;
   try {
     config = await timed('load', () => loadConfig(path.join(bookDir, 'book.yaml')));
+    // A web build makes what its landing page offers (the screen PDF, the EPUB…), into its folder.
+    made = [...new Set([...options.formats, ...(wants('web') ? webOffers(config) : [])])];
+    templates = await timed('templates', () => loadTemplates(bookDir));
+    workDir = await mkdtemp(path.join(os.tmpdir(), 'ebook-layout-'));
+    // The front covers need only book.yaml and the templates: begun in the browser as soon as it
+    // is up, while Node reads and models the chapters (the other core has little to do then).
+    // The preview makes them after its pages instead.
+    if (!options.incremental && needsCovers(made)) {
+      const settings = { book: { config, bookDir }, templates, workDir, date };
+      earlyCovers = (options.browser ? Promise.resolve(options.browser) : launching!).then((browser) => startCovers({ ...settings, browser }));
+      earlyCovers.catch(() => undefined); // awaited, and reported, with the covers
+    }
     sources = await timed('sources', () => loadSources(bookDir));
     modelled = await timed('model', () => buildModel(config!, bookDir, sources!));
     images = await timed('images', () => inspectImages(modelled!.images));
-    templates = await timed('templates', () => loadTemplates(bookDir));
     await outputs.prepare();
   } catch (e) {
+    await earlyCovers?.then((c) => c.close()).catch(() => undefined);
     closeUnused();
+    if (workDir) await removeWorkDir(workDir);
     throw e;
   }
-  const date = buildDate(bookDir);
   const slug = config.slug;
-  const wants = (f: Format): boolean => options.formats.includes(f);
-  // A web build makes what its landing page offers (the screen PDF, the EPUB…), into its folder.
-  const made: Format[] = [...new Set([...options.formats, ...(wants('web') ? webOffers(config) : [])])];
   const makes = (f: Format): boolean => made.includes(f);
   const warnings = [...modelled.warnings];
   let printPageCount: number | undefined;
@@ -148,7 +162,7 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
     warnings.push(...(drawn?.warnings ?? []));
     const book = drawn ? attachDiagrams(modelled, drawn.drawings) : modelled;
     // Fonts and images for the EPUB need only the model: made while the browser lays out pages
-    // (in the preview, after them: the pages are what the author waits for).
+    // (begun by renderWithBrowser; in the preview, after them: the pages are what the author waits for).
     let epubAssets: ReturnType<typeof prepareEpubAssets> | undefined;
     const startEpubAssets = (): ReturnType<typeof prepareEpubAssets> | undefined => {
       if (!epubAssets && makes('epub')) {
@@ -157,7 +171,6 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
       }
       return epubAssets;
     };
-    if (!options.incremental) startEpubAssets();
     const webAssets = wants('web') ? prepareWebAssets(book) : undefined;
     webAssets?.catch(() => undefined); // likewise, with the site
 
@@ -180,10 +193,12 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
           })
       : undefined;
 
-    const rendered = await renderWithBrowser(launched, book, images, templates, date, made, timed, {
+    const rendered = await renderWithBrowser(launched, book, images, templates, date, made, workDir, timed, {
       onProgress: options.progress && ((done, total) => options.progress?.({ stage: 'layout', state: 'step', done, total })),
       onLayout: options.onLayout && ((layout, layoutWarnings) => options.onLayout!({ book, layout, warnings: [...warnings, ...layoutWarnings] })),
       incremental: options.incremental,
+      startSideWork: () => void startEpubAssets(),
+      covers: earlyCovers,
       makeEpub,
     });
     warnings.push(...rendered.warnings);
@@ -234,8 +249,17 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
     await outputs.discard();
     throw e;
   } finally {
+    await earlyCovers?.then((c) => c.close()).catch(() => undefined);
     await browser?.close().catch(() => undefined);
+    await removeWorkDir(workDir);
   }
+}
+
+/** Every output but the print PDF shows a cover: the screen PDF's first page, the EPUB's, the print cover. */
+const needsCovers = (formats: readonly Format[]): boolean => formats.some((f) => f === 'pdf' || f === 'epub' || f === 'cover');
+
+async function removeWorkDir(workDir: string): Promise<void> {
+  if (!process.env.EBOOK_KEEP_WORK) await rm(workDir, { recursive: true, force: true });
 }
 
 interface Rendered {
@@ -260,28 +284,34 @@ async function renderWithBrowser(
   templates: Templates,
   date: Date,
   formats: readonly Format[],
+  workDir: string,
   timed: <T>(stage: string, run: () => Promise<T> | T) => Promise<T>,
   hooks: {
     onProgress?: (done: number, total: number) => void;
     onLayout?: (layout: Layout, warnings: readonly string[]) => Promise<void> | void;
     incremental?: boolean;
+    /** Begins what Node can make beside the layout (the EPUB's fonts and images). */
+    startSideWork?: () => void;
+    /** The covers, already begun (the preview's are begun here, after its pages). */
+    covers?: Promise<CoverRenderer>;
     /** Makes the EPUB once the layout is known (its page list), while the PDFs are merged. */
     makeEpub?: (pageBreaks: PageBreak[], coverJpeg: Promise<Buffer>) => Promise<EpubVerdict>;
   } = {},
 ): Promise<Rendered> {
-  const workDir = await mkdtemp(path.join(os.tmpdir(), 'ebook-layout-'));
-  const needsCovers = formats.some((f) => f === 'pdf' || f === 'epub' || f === 'cover');
-  // The front covers need no page count: rendered in a tab of their own while the interior is
-  // laid out; the wraparound follows once its spine is known, while Node merges the pages. In
-  // the preview they wait for the pages, which would otherwise share the two cores with them.
-  let coverRenderer: ReturnType<typeof startCovers> | undefined;
+  // The front covers need no page count: begun by the caller, or here, in the preview, in a tab
+  // opened now whose work waits for the pages (it would share the two cores with them); the
+  // wraparound follows once its spine is known, while Node merges the pages.
+  let pagesOut = (): void => undefined;
+  const afterPages = hooks.incremental ? new Promise<void>((resolve) => (pagesOut = resolve)) : undefined;
+  const coverRenderer = hooks.covers ? await hooks.covers : needsCovers(formats) ? startCovers({ book, templates, browser, workDir, date, after: afterPages }) : undefined;
   const begin = (): void => {
-    if (needsCovers) coverRenderer ??= startCovers({ book, templates, browser, workDir, date });
+    hooks.startSideWork?.();
+    pagesOut();
   };
-  if (!hooks.incremental) begin();
   try {
     const needsLayout = formats.some((f) => f === 'pdf' || f === 'print' || f === 'cover');
-    const layout = needsLayout ? await timed('layout', () => layOutBook({ book, templates, browser, workDir, onProgress: hooks.onProgress, incremental: hooks.incremental })) : undefined;
+    const onBusy = hooks.incremental ? undefined : begin;
+    const layout = needsLayout ? await timed('layout', () => layOutBook({ book, templates, browser, workDir, onProgress: hooks.onProgress, onBusy, incremental: hooks.incremental })) : undefined;
     const warnings = (layout?.refused ?? []).map((r) => `the page tried to load ${r}; refused (only files inside the book may load)`);
     if (layout) {
       const fit = fitMessages(layout.fit.map(({ part, findings }) => ({ file: part.section?.sourcePath ?? `the ${part.role} page`, findings })));
@@ -296,21 +326,31 @@ async function renderWithBrowser(
     const printPageCount = layout ? layout.totalPages + (layout.totalPages % 2) : MIN_PRINT_PAGES;
     const rendering = coverRenderer?.finish(printPageCount);
     rendering?.catch(() => undefined); // awaited, and reported, below
-    const epub = coverRenderer && hooks.makeEpub?.(layout?.pageBreaks ?? [], coverRenderer.front.then((c) => c.epubJpeg));
+    // Parts of the front covers, for the EPUB and the screen PDF: each handled here, for a build
+    // stopped before either takes its part (the covers' own error is reported by finish()).
+    const coverPart = <T>(pick: (front: Awaited<CoverRenderer['front']>) => T): Promise<T> | undefined => {
+      const part = coverRenderer?.front.then(pick);
+      part?.catch(() => undefined);
+      return part;
+    };
+    const coverJpeg = coverPart((c) => c.epubJpeg);
+    const frontPdf = coverPart((c) => c.frontPdf);
+    const epub = coverJpeg && hooks.makeEpub?.(layout?.pageBreaks ?? [], coverJpeg);
     epub?.catch(() => undefined); // likewise
     let pdfs: AssembledPdfs | undefined;
     if (layout && formats.some((f) => f === 'pdf' || f === 'print')) {
-      pdfs = await timed('assemble', () => assemblePdfs(book, layout, coverRenderer?.front.then((c) => c.frontPdf), date));
+      pdfs = await timed('assemble', () => assemblePdfs(book, layout, frontPdf, date));
       warnings.push(...pdfs.warnings);
     }
     // What the build still waits for the covers once the pages are merged (they began with the layout).
     const covers = rendering && (await timed('cover', () => rendering));
     warnings.push(...(covers?.warnings ?? []));
     const layoutParts = layout ? { printed: layout.printed, reused: layout.reused } : undefined;
+    await layout?.pruned; // long done: the cache is tidied while the PDFs are merged
     return { pdfs, covers, warnings, pageBreaks: layout?.pageBreaks ?? [], layoutParts, epub: await epub };
   } finally {
+    pagesOut(); // a failed layout: the covers' work, let go, finds its tab closed
     await coverRenderer?.close();
-    if (!process.env.EBOOK_KEEP_WORK) await rm(workDir, { recursive: true, force: true });
   }
 }
 

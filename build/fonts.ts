@@ -155,9 +155,7 @@ export function fontFaceCss(stack: FontFamily[], text: string): string {
 const faceCssCache = new Map<string, string>();
 
 function selectFaces(stack: FontFamily[], text: string): string {
-  const codePoints = new Set<number>();
-  for (const ch of text) codePoints.add(ch.codePointAt(0)!);
-  const used = Int32Array.from(codePoints).sort();
+  const used = codePointsOf(text);
   /** Whether any used code point lies in [a, b]: binary search for the first one ≥ a. */
   const usedIn = ([a, b]: [number, number]): boolean => {
     let lo = 0;
@@ -178,6 +176,32 @@ function selectFaces(stack: FontFamily[], text: string): string {
     }
   }
   return out.join('\n');
+}
+
+/**
+ * The distinct code points of `text`, ascending. A document's text runs to hundreds of thousands
+ * of characters: one flag per code point and a loop over UTF-16 units, not a Set of strings.
+ */
+function codePointsOf(text: string): Int32Array {
+  const seen = new Uint8Array(0x110000);
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+        i++;
+      }
+    }
+    if (seen[c] === 0) {
+      seen[c] = 1;
+      count++;
+    }
+  }
+  const points = new Int32Array(count);
+  for (let c = 0, k = 0; k < count; c++) if (seen[c] === 1) points[k++] = c;
+  return points;
 }
 
 /**

@@ -23,13 +23,15 @@ import { BookError } from '../errors.ts';
 import { buildDate } from '../reproducible.ts';
 import { BUILDER_ROOT } from '../paths.ts';
 import { browserTimeoutMs } from '../pdf/browser.ts';
+import { WAIT_FOR_FONTS } from '../pdf/fonts-loaded.ts';
 import { printCoverGeometry, SPINE_FOLD_CLEARANCE, type PrintCoverGeometry, type Rect } from './geometry.ts';
 import type { CoverSettings } from './settings.ts';
 import { isbnBarcode } from './barcode.ts';
 import { loadCoverImage, ppiWarning, type CoverImage } from './image.ts';
 
 export interface CoverInput {
-  book: Book;
+  /** Only its settings and folder: the covers are begun before the chapters are read. */
+  book: CoverBook;
   templates: Templates;
   /** Already launched; renderCovers opens and closes one page in it. */
   browser: Browser;
@@ -39,7 +41,11 @@ export interface CoverInput {
   printPageCount: number;
   /** The build's timestamp for the PDFs' Info dates. Default: buildDate(book.bookDir). */
   date?: Date;
+  /** The covers' tab opens at once, their work waits for this (the preview's pages come first). */
+  after?: Promise<void>;
 }
+
+export type CoverBook = Pick<Book, 'config' | 'bookDir'>;
 
 export interface Covers {
   /** Front cover as a one-page PDF at trim size (no bleed) for the screen PDF's first page. */
@@ -98,7 +104,11 @@ export function startCovers(input: Omit<CoverInput, 'printPageCount'>): CoverRen
     p.on('request', (request) => void filterRequest(request, [BUILDER_ROOT, book.bookDir, workDir], refused));
     return p;
   });
+  // Awaited, and reported, by front and finish(); a browser closed before them (a build
+  // superseded, a preview stopped) must not leave the rejection unhandled meanwhile.
+  page.catch(() => undefined);
   const front = (async () => {
+    await input.after;
     const warnings: string[] = [];
     // The front panel is the trim, whatever the spine: any page count gives the same documents.
     const geometry = printCoverGeometry(book.config.print, 24);
@@ -142,8 +152,9 @@ export function startCovers(input: Omit<CoverInput, 'printPageCount'>): CoverRen
       };
     },
     async close() {
-      await front.catch(() => undefined);
+      // The tab first: covers still under way (a build stopped early) then fail at once.
       await (await page.catch(() => undefined))?.close().catch(() => undefined);
+      await front.catch(() => undefined);
     },
   };
 }
@@ -157,7 +168,7 @@ interface CoverDocument {
 
 /** The three HTML documents, from the templates. Exported for tests and previews. */
 export function coverDocuments(
-  book: Book,
+  book: CoverBook,
   templates: Templates,
   settings: CoverSettings,
   geometry: PrintCoverGeometry,
@@ -251,7 +262,7 @@ const round3 = (x: number): number => Math.round(x * 1000) / 1000;
  * do not exist in the page.
  */
 const FIT_SCRIPT = `(async () => {
-  await document.fonts.ready;
+  await (${WAIT_FOR_FONTS})();
   const overflowing = [];
   const over = (el) => {
     const style = getComputedStyle(el);
@@ -274,7 +285,7 @@ const FIT_SCRIPT = `(async () => {
     }
     if (over(el)) overflowing.push(el.getAttribute('data-fit'));
   }
-  await document.fonts.ready;
+  await (${WAIT_FOR_FONTS})();
   return overflowing;
 })()`;
 
@@ -317,11 +328,15 @@ async function loadDocument(page: Page, file: string, doc: CoverDocument, warnin
 }
 
 async function printDocument(page: Page, file: string, doc: CoverDocument, warnings: string[], what: string, timeout: number): Promise<Uint8Array> {
+  // In front first: a tab behind others may wait for ever on a change of its viewport (the
+  // preview's layout tabs stay open).
+  await page.bringToFront();
   // The viewport does not change the printed layout, but a screenshot before may have shrunk it.
   await page.setViewport({ width: Math.ceil(doc.width * PX), height: Math.ceil(doc.height * PX), deviceScaleFactor: 1 });
   await loadDocument(page, file, doc, warnings, what, timeout);
   try {
-    return await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: false, outline: false, timeout });
+    // The fonts were waited for by the fit script (page.pdf()'s own wait can hang: fonts-loaded.ts).
+    return await page.pdf({ preferCSSPageSize: true, printBackground: true, tagged: false, outline: false, waitForFonts: false, timeout });
   } catch (e) {
     throw new BookError(`the browser failed while printing the ${what}: ${(e as Error).message.split('\n')[0]}`);
   }
@@ -330,6 +345,7 @@ async function printDocument(page: Page, file: string, doc: CoverDocument, warni
 async function screenshotDocument(page: Page, file: string, doc: CoverDocument, warnings: string[], timeout: number): Promise<Buffer> {
   const width = Math.round(doc.width * PX);
   const height = Math.round(doc.height * PX);
+  await page.bringToFront(); // as in printDocument()
   await page.setViewport({ width, height, deviceScaleFactor: EPUB_COVER.width / width });
   await loadDocument(page, file, doc, warnings, 'EPUB cover', timeout);
   // The EPUB's cover JPEG must be the same in every build. A screenshot taken as soon as the fit
@@ -341,9 +357,20 @@ async function screenshotDocument(page: Page, file: string, doc: CoverDocument, 
   // shadings Chromium writes for gradients (the veil over a cover image) hot pink.
   // A second capture, two frames later, must then agree; on a machine too loaded for two frames
   // to be enough, it is taken again.
-  // The tab in front: a tab behind the layout's gets no animation frames until they close.
+  // The tab in front: a tab behind the layout's gets no animation frames until they close. In the
+  // preview, whose layout tabs stay open, one sometimes got none even then: two frames are waited
+  // for at most a second (the tab brought to the front again), and the captures must still agree.
   await page.bringToFront();
-  const settle = (): Promise<unknown> => page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+  const twoFrames = 'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))';
+  const settle = async (): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), 1000)));
+    const frames = page.evaluate(twoFrames).then(() => 'drawn' as const);
+    frames.catch(() => undefined); // a tab closed meanwhile: the capture reports it
+    const outcome = await Promise.race([frames, late]);
+    clearTimeout(timer);
+    if (outcome === 'late') await page.bringToFront();
+  };
   const capture = async (): Promise<Buffer> => {
     await settle();
     return Buffer.from(await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width, height }, captureBeyondViewport: false }));

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, HTTPRequest } from 'puppeteer-core';
 import { LABEL_TEXT_SETTINGS } from './svg-cleanup.ts';
+import { WAIT_FOR_FONTS } from '../pdf/fonts-loaded.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -77,7 +78,7 @@ export interface PageResult {
  * Each diagram is parsed first, so that a syntax error is Mermaid's message, not a drawing of it.
  */
 const IN_PAGE = String.raw`async ({ sources, config, drawingId }) => {
-  await document.fonts.ready;
+  await (${WAIT_FOR_FONTS})();
   await Promise.all([...document.fonts].map((face) => face.load().catch(() => undefined)));
   const mermaid = window.mermaid;
   mermaid.initialize(config);

@@ -24,6 +24,7 @@ import { drawInBrowser, MERMAID_VERSION, mermaidConfig } from './mermaid-page.ts
 import { DRAWING_ID, finishSvg, LABEL_TEXT_SETTINGS, SVG_SCALE } from './svg-cleanup.ts';
 import { pageGeometry } from '../render/page-geometry.ts';
 import type { BookConfig } from '../config/schema.ts';
+import { pruneCache, type CacheBudget } from '../cache-budget.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -94,6 +95,7 @@ export async function renderDiagrams(diagrams: Diagram[], options: DiagramsOptio
     }
   }
   throwIfAny(errors);
+  await cache.prune(new Set(keys));
   const drawings = new Map<string, string>();
   diagrams.forEach((d, i) => {
     const finished = finishSvg(raw.get(keys[i]!)!, { id: d.id, title: d.title });
@@ -149,6 +151,9 @@ function fontVersions(fonts: FontFamily[]): string {
 
 const hash = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 32);
 
+/** Drawings kept beyond this build's: many edits' worth of a book's diagrams, none a month unused. */
+const DIAGRAM_BUDGET: CacheBudget = { bytes: 16 * 1024 * 1024, days: 30 };
+
 /** The drawings of earlier builds, in <book>/.cache/diagrams/<key>.svg (see build/pdf/part-cache.ts). */
 class DiagramCache {
   private constructor(private readonly dir: string | undefined) {}
@@ -167,6 +172,11 @@ class DiagramCache {
   async get(key: string): Promise<string | undefined> {
     if (!this.dir) return undefined;
     return readFile(path.join(this.dir, `${key}.svg`), 'utf8').catch(() => undefined);
+  }
+
+  /** Removes the drawings this build did not use, beyond the budget (cache-budget.ts). */
+  async prune(keys: Set<string>): Promise<void> {
+    if (this.dir) await pruneCache(this.dir, new Set([...keys].map((k) => `${k}.svg`)), DIAGRAM_BUDGET).catch(() => undefined);
   }
 
   async put(key: string, svg: string): Promise<void> {

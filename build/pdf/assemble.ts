@@ -28,6 +28,7 @@ import type { Layout } from './layout.ts';
 import { StructureMerger, markArtifact, stripStructure } from './structure.ts';
 import { CREATOR_TOOL, PRODUCER, documentTitle, writeXmp } from './xmp.ts';
 import { dressPages } from './furniture.ts';
+import './native-deflate.ts'; // before any save
 
 const PT = 72;
 /**

@@ -11,6 +11,7 @@
 import type { Page } from 'puppeteer-core';
 import type { PageGeometry } from '../render/page-geometry.ts';
 import { BookError } from '../errors.ts';
+import { waitForFonts } from './fonts-loaded.ts';
 
 export type FitAction = 'shrunk' | 'rotated' | 'scaled' | 'broken-image' | 'unfit';
 
@@ -65,7 +66,7 @@ export async function fitToPage(page: Page, geometry: PageGeometry): Promise<Fit
   await page.evaluate('globalThis.__name ??= (f) => f');
   // The document holds the text block's exact width (templates/print/part.html: a viewport is
   // whole pixels, an A5 text block is not) until finishMeasuring(); its fonts must be in.
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  await waitForFonts(page);
   return page.evaluate(fitInPage, options);
 }
 

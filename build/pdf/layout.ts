@@ -70,6 +70,8 @@ export interface Layout {
   furniture: Promise<PDFDocument>;
   /** Changes with the furniture's HTML. */
   furnitureKey: string;
+  /** Settles once the layout cache has let go of what this build did not use (part-cache.ts). */
+  pruned: Promise<void>;
   /** Requests the page tried to make and was refused (network, files outside the book). */
   refused: string[];
   /** Where each printed page of the sections begins, for the EPUB's page list. */
@@ -102,6 +104,11 @@ export interface LayoutOptions {
   incremental?: boolean;
   /** Told after each document is printed or taken from the cache: done, in all (a pass may repeat). */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Called once, when both tabs have a document to lay out (or when the layout is done, if that
+   * comes first): the caller's other work starts then, without delaying the first documents.
+   */
+  onBusy?: () => void;
 }
 
 /** The builder's marks of text that depends on the layout: page references, contents and index folios. */
@@ -139,10 +146,19 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
     await browserVersion(browser),
     ...(await fileStamps([stylesheet, ...book.images.map((i) => i.absPath)])),
   ]);
+  let loading = 0;
+  const busy = (): void => {
+    const told = options.onBusy;
+    options = { ...options, onBusy: undefined };
+    told?.();
+  };
+  const loadingOne = (lastOne: boolean): void => {
+    if (++loading === printers.length || lastOne) busy();
+  };
   try {
     let estimate = 0;
     for (let pass = 0; pass < 3; pass++) {
-      const { layout, seed, furnitureSource } = await layOutOnce(options, parts, printers, cache, estimate);
+      const { layout, seed, furnitureSource } = await layOutOnce(options, parts, printers, cache, estimate, loadingOne);
       const again = createPrintRenderer(book, options.templates, layout.totalPages).geometry;
       // The gutter depends on the final page count: lay out again only when a step is crossed.
       if (again.inside === layout.geometry.inside) {
@@ -151,8 +167,11 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
         // meanwhile. The preview's tabs stay open for its next layout, which waits for it.
         const furniture = printFurniture(furnitureSource, layout.furnitureKey, layout.totalPages, workDir, incremental ? printers[0]! : printers.shift()!, cache, !incremental);
         furniture.catch(() => undefined); // awaited, and reported, by whoever dresses the pages
+        // Once the furniture is taken from the cache or put in it, the rest of the cache may go.
+        const pruned = furniture.then(() => cache.prune(), () => undefined);
         if (incremental) await furniture;
-        return { ...layout, furniture };
+        busy();
+        return { ...layout, furniture, pruned };
       }
       estimate = layout.totalPages;
     }
@@ -195,7 +214,9 @@ async function layOutOnce(
   printers: PartPrinter[],
   cache: PartCache,
   pageEstimate: number,
-): Promise<{ layout: Omit<Layout, 'furniture'>; seed: PageSeed; furnitureSource: string }> {
+  /** Told as each document starts loading in a tab, and whether any document still waits for one. */
+  onLoading: (lastOne: boolean) => void,
+): Promise<{ layout: Omit<Layout, 'furniture' | 'pruned'>; seed: PageSeed; furnitureSource: string }> {
   const { book, templates, workDir } = options;
   const renderer = createPrintRenderer(book, templates, pageEstimate);
   const partOfId = new Map<string, PrintPart>();
@@ -258,12 +279,22 @@ async function layOutOnce(
   const progress = (): void => options.onProgress?.(++done, total);
   const what = (g: number): string => groups[g]!.map((i) => parts[i]!.section?.sourcePath ?? `the ${parts[i]!.role} page`).join(', ');
 
+  /** Each document's HTML, made again only when one of its parts was rendered again. */
+  const made = new Map<number, { members: RenderedPart[]; html: string }>();
+  const documentHtml = (g: number): string => {
+    for (const i of groups[g]!) rendered[i] ??= render(i);
+    const members = groups[g]!.map((i) => rendered[i]!);
+    const before = made.get(g);
+    if (before && before.members.every((m, k) => m === members[k])) return before.html;
+    const html = renderer.document(members, stylesheet);
+    made.set(g, { members, html });
+    return html;
+  };
   const layOut = async (g: number, printer: PartPrinter): Promise<void> => {
+    const html = documentHtml(g);
     for (const i of groups[g]!) {
-      rendered[i] ??= render(i);
       if (!dependent(i) && PAGE_REF.test(rendered[i]!.html)) throw new Error(`${parts[i]!.key} holds page numbers but was not laid out again`);
     }
-    const html = renderer.document(groups[g]!.map((i) => rendered[i]!), stylesheet);
     if (html === lastHtml[g]) return progress();
     lastHtml[g] = html;
     const key = cache.htmlKey(html);
@@ -273,6 +304,7 @@ async function layOutOnce(
     // say what the stylesheet was.)
     const remembered = incremental && cache.knows(key) ? parsedBefore.get(key) : undefined;
     if (remembered) {
+      cache.keep(key);
       printed[g] = remembered;
       findings[g] = remembered.findings;
       reusedCount++;
@@ -287,7 +319,21 @@ async function layOutOnce(
     } else {
       const file = path.join(workDir, `${parts[groups[g]![0]!]!.key}.html`);
       await writeFile(file, html);
-      findings[g] = await printer.load(file, what(g), renderer.geometry);
+      const loading = printer.load(file, what(g), renderer.geometry);
+      const next = queue[0];
+      onLoading(next === undefined);
+      // While this tab lays the document out, Node renders the next one (an error is left for
+      // layOut() to meet and report).
+      if (next !== undefined) {
+        setImmediate(() => {
+          try {
+            documentHtml(next);
+          } catch {
+            // reported when the document comes up
+          }
+        });
+      }
+      findings[g] = await loading;
       bytes = await printer.print('', { tagged: true });
       await cache.putFindings(key, findings[g]!);
       await cache.put(key, '', bytes);
@@ -298,9 +344,16 @@ async function layOutOnce(
     if (incremental) parsedNow.set(key, printed[g]!);
     progress();
   };
-  /** Lays out documents `todo`, each tab taking the next one free. */
+  /** Documents waiting for a tab. */
+  let queue: number[] = [];
+  const length = groups.map((members) => members.reduce((n, i) => n + textLength(book, parts[i]!), 0));
+  /**
+   * Lays out documents `todo`, each tab taking the next one free: the first as it comes (the
+   * front matter, quick to render, keeps a tab busy while Node renders the next), then the
+   * longest first, so that both tabs finish about together.
+   */
   const layOutAll = async (todo: number[]): Promise<void> => {
-    const queue = [...todo];
+    queue = [todo[0]!, ...todo.slice(1).sort((a, b) => length[b]! - length[a]! || a - b)].filter((g) => g !== undefined);
     await Promise.all(
       printers.map(async (printer) => {
         for (let g = queue.shift(); g !== undefined; g = queue.shift()) await layOut(g, printer);

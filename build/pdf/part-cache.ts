@@ -9,6 +9,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FitFinding } from './fit.ts';
+import { pruneCache, type CacheBudget } from '../cache-budget.ts';
+
+/**
+ * What the documents this build did not use may take: several versions of a long book's pages
+ * (an edit undone finds its pages again); a month unused and they go.
+ */
+const BUDGET: CacheBudget = { bytes: 128 * 1024 * 1024, days: 30 };
 
 export class PartCache {
   private constructor(
@@ -17,6 +24,9 @@ export class PartCache {
     /** Document keys with at least one printed version in the cache. */
     private readonly known: Set<string>,
   ) {}
+
+  /** Files this build read or wrote: kept when the cache is pruned. */
+  private readonly used = new Set<string>(['pages.json']);
 
   /** `salt`: what every part depends on (stylesheet, images, browser, builder version). */
   static async open(bookDir: string, salt: string[]): Promise<PartCache> {
@@ -47,6 +57,18 @@ export class PartCache {
     return readFile(this.file(htmlKey, css)).catch(() => undefined);
   }
 
+  /** A document used without reading it again (the preview keeps the last build's parsed). */
+  keep(htmlKey: string): void {
+    if (!this.dir) return;
+    this.file(htmlKey, '');
+    this.findingsFile(htmlKey);
+  }
+
+  /** Removes what this build did not use, beyond the budget (cache-budget.ts). */
+  async prune(): Promise<void> {
+    if (this.dir) await pruneCache(this.dir, this.used, BUDGET).catch(() => undefined);
+  }
+
   async put(htmlKey: string, css: string, pdf: Uint8Array): Promise<void> {
     if (!this.dir) return;
     const file = this.file(htmlKey, css);
@@ -59,13 +81,13 @@ export class PartCache {
   /** What fitting the document to the page changed (fit.ts): it depends on the HTML alone. */
   async getFindings(htmlKey: string): Promise<FitFinding[] | undefined> {
     if (!this.dir) return undefined;
-    const text = await readFile(path.join(this.dir, `${htmlKey}.fit.json`), 'utf8').catch(() => undefined);
+    const text = await readFile(this.findingsFile(htmlKey), 'utf8').catch(() => undefined);
     return text === undefined ? undefined : (JSON.parse(text) as FitFinding[]);
   }
 
   async putFindings(htmlKey: string, findings: FitFinding[]): Promise<void> {
     if (!this.dir) return;
-    const file = path.join(this.dir, `${htmlKey}.fit.json`);
+    const file = this.findingsFile(htmlKey);
     const temp = `${file}.${process.pid}.tmp`;
     await writeFile(temp, JSON.stringify(findings))
       .then(() => rename(temp, file))
@@ -95,7 +117,15 @@ export class PartCache {
   }
 
   private file(htmlKey: string, css: string): string {
-    return path.join(this.dir!, `${htmlKey}-${hash(css).slice(0, 16)}.pdf`);
+    const name = `${htmlKey}-${hash(css).slice(0, 16)}.pdf`;
+    this.used.add(name);
+    return path.join(this.dir!, name);
+  }
+
+  private findingsFile(htmlKey: string): string {
+    const name = `${htmlKey}.fit.json`;
+    this.used.add(name);
+    return path.join(this.dir!, name);
   }
 }
 

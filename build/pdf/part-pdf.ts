@@ -5,6 +5,7 @@
 import { PDFDocument } from 'pdf-lib';
 import type { Layout } from './layout.ts';
 import { dressPages } from './furniture.ts';
+import './native-deflate.ts'; // before any save
 
 /** Changes whenever the part's pages or their furniture may have. */
 export function partPdfKey(layout: Layout, index: number): string {

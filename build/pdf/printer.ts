@@ -12,6 +12,7 @@ import { BookError } from '../errors.ts';
 import type { PageGeometry } from '../render/page-geometry.ts';
 import { finishMeasuring, fitOptions, fitToPage, prepareTab, type FitFinding } from './fit.ts';
 import { dropUnusedSoftHyphens, keepAllSoftHyphens } from './soft-hyphens.ts';
+import { waitForFonts } from './fonts-loaded.ts';
 
 export class PartPrinter {
   private page: Page | undefined;
@@ -96,7 +97,8 @@ export class PartPrinter {
       this.preparedWidth.set(page, width);
     }
     await withTimeout(page.goto(pathToFileURL(file).href, { waitUntil: 'load', timeout: this.timeoutMs }), this.timeoutMs, 'loading the page');
-    if (!geometry) return [];
+    // The fonts, before the print (which does not wait for them: fonts-loaded.ts).
+    if (!geometry) return waitForFonts(page).then(() => []);
     return withTimeout(
       (async () => {
         const findings = await fitToPage(page, geometry);
@@ -120,7 +122,7 @@ export class PartPrinter {
     try {
       if (css) await page.addStyleTag({ content: css });
       const pdf = await withTimeout(
-        page.pdf({ preferCSSPageSize: true, printBackground: true, tagged, outline: false, timeout: this.timeoutMs }),
+        page.pdf({ preferCSSPageSize: true, printBackground: true, tagged, outline: false, waitForFonts: false, timeout: this.timeoutMs }),
         this.timeoutMs,
         'printing',
       );

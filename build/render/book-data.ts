@@ -2,6 +2,7 @@
 import MarkdownIt from 'markdown-it';
 import type { Book } from '../model/book.ts';
 import { sanitizeFragment } from '../markdown/sanitize.ts';
+import { labelsFor } from './labels.ts';
 
 export interface BookData {
   title: string;
@@ -9,6 +10,8 @@ export interface BookData {
   authorNames: string[];
   authors: { name: string; role: string; fileAs: string | undefined }[];
   publisher: string | undefined;
+  /** The copyright page's line for the publisher, in the book's language ("Published by …"). */
+  publishedBy: string | undefined;
   edition: string | undefined;
   rights: string | undefined;
   description: string | undefined;
@@ -22,7 +25,7 @@ export interface BookData {
   printIsbn: string | undefined;
 }
 
-export function bookData(book: Book): BookData {
+export function bookData(book: Pick<Book, 'config'>): BookData {
   const c = book.config;
   const authors = c.authors.map((a) =>
     typeof a === 'string' ? { name: a, role: 'aut', fileAs: undefined } : { name: a.name, role: a.role, fileAs: a.fileAs },
@@ -34,6 +37,7 @@ export function bookData(book: Book): BookData {
     authorNames: authors.map((a) => a.name),
     authors,
     publisher: c.publisher,
+    publishedBy: c.publisher ? labelsFor(c.language).publishedBy.replace('{publisher}', c.publisher) : undefined,
     edition: c.edition,
     rights: c.rights,
     description: c.description,
@@ -45,6 +49,13 @@ export function bookData(book: Book): BookData {
     creditsHtml: c.credits ? sanitizeFragment(md.render(c.credits)) : '',
     printIsbn: c.cover.isbn,
   };
+}
+
+/** The cover's text alternative, in the book's language: "Cover: Title, Subtitle, by Author". */
+export function coverAlt(data: BookData): string {
+  const labels = labelsFor(data.language);
+  const title = data.subtitle ? `${data.title}, ${data.subtitle}` : data.title;
+  return `${labels.cover}${labels.colon}${title}, ${labels.byAuthors.replace('{authors}', data.authorNames.join(', '))}`;
 }
 
 const ARIA_ROLES: Record<string, string> = {

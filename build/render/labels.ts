@@ -6,18 +6,28 @@ export interface Labels {
   chapterSuffix: string;
   notes: string;
   cover: string;
+  /** Between a label and what it introduces, a title and its subtitle: "Appendix A: Tables"; French sets a space before the colon. */
+  colon: string;
+  /** The copyright page's line for the publisher: {publisher} stands for its name. */
+  publishedBy: string;
+  /** After the print edition's ISBN: "ISBN 978… (paperback)". */
+  paperback: string;
+  /** The authors after a title ("by Ada Lovelace"): {authors} stands for their names. */
+  byAuthors: string;
 }
 
+const NBSP = '\u00a0';
+
 const LABELS: Record<string, Labels> = {
-  en: { contents: 'Contents', chapterPrefix: 'Chapter ', chapterSuffix: '', notes: 'Notes', cover: 'Cover' },
-  fr: { contents: 'Table des matières', chapterPrefix: 'Chapitre ', chapterSuffix: '', notes: 'Notes', cover: 'Couverture' },
-  de: { contents: 'Inhalt', chapterPrefix: 'Kapitel ', chapterSuffix: '', notes: 'Anmerkungen', cover: 'Umschlag' },
-  es: { contents: 'Índice', chapterPrefix: 'Capítulo ', chapterSuffix: '', notes: 'Notas', cover: 'Cubierta' },
-  it: { contents: 'Indice', chapterPrefix: 'Capitolo ', chapterSuffix: '', notes: 'Note', cover: 'Copertina' },
-  pt: { contents: 'Sumário', chapterPrefix: 'Capítulo ', chapterSuffix: '', notes: 'Notas', cover: 'Capa' },
-  zh: { contents: '目录', chapterPrefix: '第', chapterSuffix: '章', notes: '注释', cover: '封面' },
-  ja: { contents: '目次', chapterPrefix: '第', chapterSuffix: '章', notes: '注', cover: '表紙' },
-  ko: { contents: '차례', chapterPrefix: '제', chapterSuffix: '장', notes: '주', cover: '표지' },
+  en: { contents: 'Contents', chapterPrefix: 'Chapter ', chapterSuffix: '', notes: 'Notes', cover: 'Cover', colon: ': ', publishedBy: 'Published by {publisher}', paperback: 'paperback', byAuthors: 'by {authors}' },
+  fr: { contents: 'Table des matières', chapterPrefix: 'Chapitre ', chapterSuffix: '', notes: 'Notes', cover: 'Couverture', colon: `${NBSP}: `, publishedBy: 'Publié par {publisher}', paperback: 'broché', byAuthors: 'par {authors}' },
+  de: { contents: 'Inhalt', chapterPrefix: 'Kapitel ', chapterSuffix: '', notes: 'Anmerkungen', cover: 'Umschlag', colon: ': ', publishedBy: 'Erschienen bei {publisher}', paperback: 'Broschur', byAuthors: 'von {authors}' },
+  es: { contents: 'Índice', chapterPrefix: 'Capítulo ', chapterSuffix: '', notes: 'Notas', cover: 'Cubierta', colon: ': ', publishedBy: 'Publicado por {publisher}', paperback: 'rústica', byAuthors: 'de {authors}' },
+  it: { contents: 'Indice', chapterPrefix: 'Capitolo ', chapterSuffix: '', notes: 'Note', cover: 'Copertina', colon: ': ', publishedBy: 'Pubblicato da {publisher}', paperback: 'brossura', byAuthors: 'di {authors}' },
+  pt: { contents: 'Sumário', chapterPrefix: 'Capítulo ', chapterSuffix: '', notes: 'Notas', cover: 'Capa', colon: ': ', publishedBy: 'Publicado por {publisher}', paperback: 'brochura', byAuthors: 'de {authors}' },
+  zh: { contents: '目录', chapterPrefix: '第', chapterSuffix: '章', notes: '注释', cover: '封面', colon: '：', publishedBy: '出版：{publisher}', paperback: '平装', byAuthors: '{authors} 著' },
+  ja: { contents: '目次', chapterPrefix: '第', chapterSuffix: '章', notes: '注', cover: '表紙', colon: '：', publishedBy: '発行：{publisher}', paperback: 'ペーパーバック', byAuthors: '{authors} 著' },
+  ko: { contents: '차례', chapterPrefix: '제', chapterSuffix: '장', notes: '주', cover: '표지', colon: ': ', publishedBy: '발행: {publisher}', paperback: '페이퍼백', byAuthors: '{authors} 지음' },
 };
 
 export function labelsFor(language: string): Labels {
