@@ -95,10 +95,23 @@ describe('references in the science book', () => {
     }
     expect(texts.some((t) => /^Liste des tableaux\n/m.test(t) && /Tableau 3\.1 Caractéristiques/.test(t))).toBe(true);
     const contents = texts.find((t) => /^Table des matières\n/m.test(t))!;
-    expect(contents).toMatch(/Annexe A: Démonstrations/);
+    // French sets a space before the colon (no-break, in the EPUB's contents too).
+    expect(contents).toMatch(/Annexe A : Démonstrations/);
+    expect(xhtml.get('nav.xhtml')).toMatch(/>Annexe A\u00a0: Démonstrations</);
     const lof = xhtml.get('text/figures.xhtml')!;
     expect(lof).toContain('epub:type="loi"');
     expect(lof).toMatch(/<a href="spectres\.xhtml#fig-spectre"><span class="list-label">Figure\u00a03\.1<\/span> Le spectre/);
+  });
+
+  it('says who published it, and the subtitle after its colon, in French on both copyright pages', () => {
+    const copyright = texts.find((t) => /Publié par/.test(t));
+    expect(copyright).toMatch(/Ondes et signaux : Une introduction pratique/);
+    expect(copyright).toMatch(/Publié par Éditions d.Exemple/);
+    expect(texts.join('\n')).not.toMatch(/Published by/);
+    const epubCopyright = [...xhtml.values()].find((x) => x.includes('copyright-page'))!;
+    expect(epubCopyright).toMatch(/Publié par Éditions d.Exemple/);
+    expect(epubCopyright).toMatch(/<\/i>\u00a0: Une introduction/);
+    expect(xhtml.get('text/cover.xhtml')).toMatch(/alt="Couverture\u00a0: Ondes et signaux, Une introduction pratique au traitement du signal, par Camille Durand"/);
   });
 
   it('builds an index sorted for French, with sub-entries, see-also, merged pages in print and numbered links in the EPUB', () => {

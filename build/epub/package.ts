@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Book, Section } from '../model/book.ts';
 import type { Templates } from '../render/templates.ts';
-import { ariaRoleOf, bookData } from '../render/book-data.ts';
+import { ariaRoleOf, bookData, coverAlt } from '../render/book-data.ts';
 import { labelsFor } from '../render/labels.ts';
 import { hasMath, isCjkLanguage } from '../fonts.ts';
 import { resolveAsset } from '../assets.ts';
@@ -143,7 +143,7 @@ export async function buildEpubPackage(book: Book, templates: Templates, modifie
   };
   if (coverJpeg) {
     files.push({ href: 'images/cover.jpg', id: 'cover-image', mediaType: 'image/jpeg', data: coverJpeg, properties: 'cover-image' });
-    const alt = `Cover: ${book.config.title}${book.config.subtitle ? `, ${book.config.subtitle}` : ''}, by ${data.authorNames.join(', ')}`;
+    const alt = coverAlt(data);
     page('text/cover.xhtml', 'cover', 'cover', 'cover', labels.cover, { cover: { href: '../images/cover.jpg', alt } });
     homeOf.set('cover', 'text/cover.xhtml');
   }

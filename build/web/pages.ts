@@ -7,7 +7,7 @@ import type { Book, Section } from '../model/book.ts';
 import { listEntries } from '../model/book.ts';
 import { linkedIndex } from '../model/book-index.ts';
 import type { Templates } from '../render/templates.ts';
-import { ariaRoleOf, bookData } from '../render/book-data.ts';
+import { ariaRoleOf, bookData, coverAlt } from '../render/book-data.ts';
 import { labelsFor, webLabelsFor, type WebLabels } from '../render/labels.ts';
 import { isCjkLanguage } from '../fonts.ts';
 import { hrefOfFile, pageOf, type Linker } from './links.ts';
@@ -66,7 +66,7 @@ export function renderPages(input: PageInput): Page[] {
   const first = sections[0];
   const landing = templates.render('web/landing', {
     ...common,
-    cover: { href: 'cover.jpg', ...input.cover, alt: `${labels.cover}: ${data.title}${data.subtitle ? `, ${data.subtitle}` : ''}, by ${data.authorNames.join(', ')}` },
+    cover: { href: 'cover.jpg', ...input.cover, alt: coverAlt(data) },
     facts: facts(lang, web, input.printPageCount, totalWords),
     start: first ? { href: hrefOfFile(pageOf(first)) } : undefined,
     downloads: input.downloads.map((d) => ({ ...d, href: hrefOfFile(d.file), label: downloadLabel(web, d), size: formatBytes(lang, d.bytes) })),
