@@ -147,10 +147,11 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
     ...(await fileStamps([stylesheet, ...book.images.map((i) => i.absPath)])),
   ]);
   let loading = 0;
+  let toldBusy = false;
   const busy = (): void => {
-    const told = options.onBusy;
-    options = { ...options, onBusy: undefined };
-    told?.();
+    if (toldBusy) return;
+    toldBusy = true;
+    options.onBusy?.();
   };
   const loadingOne = (lastOne: boolean): void => {
     if (++loading === printers.length || lastOne) busy();
