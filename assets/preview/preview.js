@@ -318,13 +318,7 @@ async function follow(id) {
   const response = await fetch(`/anchor?id=${encodeURIComponent(id)}`, { cache: 'no-store' });
   if (!response.ok) return;
   const { part, page, y } = await response.json();
-  const entry = slots.get(`${part}:${page}`);
-  if (!entry || !state.pages) return;
-  const sheet = entry.el.querySelector('.sheet');
-  const below = (state.pages.height - y) * PX_PER_PT * settings.zoom;
-  viewport.scrollTop += sheet.getBoundingClientRect().top + below - viewport.getBoundingClientRect().top - 16;
-  current = part;
-  markCurrent(true);
+  if (state.pages) goTo(part, page, (state.pages.height - y) * PX_PER_PT * settings.zoom);
 }
 
 /** Draws the pages near the view that are not drawn as they are now, the ones on screen first. */
@@ -396,10 +390,11 @@ function showContents(pages) {
   markCurrent();
 }
 
-function goTo(partKey) {
-  const entry = slots.get(`${partKey}:0`);
+/** Scrolls page `page` of a part to the top of the view, `below` pixels down that page (its first page's top: the contents). */
+function goTo(partKey, page = 0, below = 0) {
+  const entry = slots.get(`${partKey}:${page}`);
   if (!entry) return;
-  viewport.scrollTop += entry.el.getBoundingClientRect().top - viewport.getBoundingClientRect().top - 16;
+  viewport.scrollTop += entry.el.getBoundingClientRect().top + below - viewport.getBoundingClientRect().top - 16;
   current = partKey;
   markCurrent(true);
   if (settings.view === 'epub') showEpub();
