@@ -59,9 +59,8 @@ export class PartCache {
 
   /** A document used without reading it again (the preview keeps the last build's parsed). */
   keep(htmlKey: string): void {
-    if (!this.dir) return;
-    this.file(htmlKey, '');
-    this.findingsFile(htmlKey);
+    this.used.add(pdfName(htmlKey, ''));
+    this.used.add(findingsName(htmlKey));
   }
 
   /** Removes what this build did not use, beyond the budget (cache-budget.ts). */
@@ -116,18 +115,23 @@ export class PartCache {
       .catch(() => undefined);
   }
 
+  /** Where a document's PDF is; using it keeps it when the cache is pruned. */
   private file(htmlKey: string, css: string): string {
-    const name = `${htmlKey}-${hash(css).slice(0, 16)}.pdf`;
-    this.used.add(name);
-    return path.join(this.dir!, name);
+    return this.usedFile(pdfName(htmlKey, css));
   }
 
   private findingsFile(htmlKey: string): string {
-    const name = `${htmlKey}.fit.json`;
+    return this.usedFile(findingsName(htmlKey));
+  }
+
+  private usedFile(name: string): string {
     this.used.add(name);
     return path.join(this.dir!, name);
   }
 }
+
+const pdfName = (htmlKey: string, css: string): string => `${htmlKey}-${hash(css).slice(0, 16)}.pdf`;
+const findingsName = (htmlKey: string): string => `${htmlKey}.fit.json`;
 
 /** Pages of the last layout: each id's page in the book and folio, and each part's page count. */
 export interface PageSeed {
