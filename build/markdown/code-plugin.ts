@@ -274,6 +274,14 @@ const loaded = new Set<LanguageRegistration[]>();
 /** The grammar's own theme is not used: the colours come from the stylesheets, by class. */
 const THEME = { name: 'book-classes', type: 'light' as const, settings: [] };
 
+/**
+ * Time a grammar may take over one line. Shiki's default, half a second, also covers the first
+ * line's translation of the grammar's patterns for the JavaScript engine: on a busy machine a
+ * TypeScript block's first line ran past it, and the grammar then failed on the next line (the
+ * colours lost, with a warning, in one build and not in the next).
+ */
+const TOKENIZE_MS_PER_LINE = 10_000;
+
 function highlight(source: string, grammar: LanguageRegistration[]): Piece[][] {
   highlighter ??= createHighlighterCoreSync({
     themes: [THEME],
@@ -286,7 +294,7 @@ function highlight(source: string, grammar: LanguageRegistration[]): Piece[][] {
     loaded.add(grammar);
   }
   const lang = grammar[grammar.length - 1]!.name;
-  const { tokens } = highlighter.codeToTokens(source, { lang, theme: THEME.name, includeExplanation: 'scopeName' });
+  const { tokens } = highlighter.codeToTokens(source, { lang, theme: THEME.name, includeExplanation: 'scopeName', tokenizeTimeLimit: TOKENIZE_MS_PER_LINE });
   const sourceLines = source.split('\n');
   return tokens.map((line, k) => {
     const parts = line.flatMap((token) =>
