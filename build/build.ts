@@ -13,13 +13,14 @@ import { inspectImages, type ImageInfo } from './model/inspect-images.ts';
 import { imageResolutionWarnings } from './pdf/image-resolution.ts';
 import { loadTemplates, type Templates } from './render/templates.ts';
 import { ensureBrowser, launchBrowser, type Log } from './pdf/browser.ts';
-import { layOutBook, type Layout, type PageBreak } from './pdf/layout.ts';
+import { layOutBook, openLayoutTabs, type Layout, type PageBreak } from './pdf/layout.ts';
+import type { PartPrinter } from './pdf/printer.ts';
 import { normalizeIsbn13 } from './config/schema.ts';
 import { assemblePdfs, type AssembledPdfs } from './pdf/assemble.ts';
 import { startCovers, type CoverRenderer, type Covers } from './cover/covers.ts';
 import { buildEpubPackage, prepareEpubAssets } from './epub/package.ts';
 import { writeEpubZip } from './epub/zip.ts';
-import { validateEpub, type EpubVerdict } from './epub/validate.ts';
+import { EpubChecker, type EpubVerdict } from './epub/validate.ts';
 import { OutputSet, sizeOf } from './output/atomic.ts';
 import { prepareWebAssets, webOffers, writeWebSite } from './web/site.ts';
 import { buildDate } from './reproducible.ts';
@@ -120,10 +121,15 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
   /** Scratch folder for the browser's documents (layout, covers), removed at the end. */
   let workDir: string | undefined;
   let earlyCovers: Promise<CoverRenderer> | undefined;
+  let checker: EpubChecker | undefined;
+  let layoutTabs: Promise<PartPrinter[]> | undefined;
+  const closeTabs = (): Promise<unknown> | undefined => layoutTabs?.then((tabs) => Promise.all(tabs.map((t) => t.close()))).catch(() => undefined);
   try {
     config = await timed('load', () => loadConfig(path.join(bookDir, 'book.yaml')));
     // A web build makes what its landing page offers (the screen PDF, the EPUB…), into its folder.
     made = [...new Set([...options.formats, ...(wants('web') ? webOffers(config) : [])])];
+    // The EPUB's checker warms up on the other core while the book is read and laid out.
+    if (made.includes('epub')) checker = new EpubChecker();
     templates = await timed('templates', () => loadTemplates(bookDir));
     workDir = await mkdtemp(path.join(os.tmpdir(), 'ebook-layout-'));
     // The front covers need only book.yaml and the templates: begun in the browser as soon as it
@@ -134,12 +140,20 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
       earlyCovers = (options.browser ? Promise.resolve(options.browser) : launching!).then((browser) => startCovers({ ...settings, browser }));
       earlyCovers.catch(() => undefined); // awaited, and reported, with the covers
     }
+    // The layout's tabs too, after the covers': their renderers start while Node works.
+    if (!options.incremental && needsLayout(made)) {
+      const dir = workDir;
+      layoutTabs = (options.browser ? Promise.resolve(options.browser) : launching!).then((browser) => openLayoutTabs(browser, bookDir, dir));
+      layoutTabs.catch(() => undefined); // the layout opens its own then
+    }
     sources = await timed('sources', () => loadSources(bookDir));
     modelled = await timed('model', () => buildModel(config!, bookDir, sources!));
     images = await timed('images', () => inspectImages(modelled!.images));
     await outputs.prepare();
   } catch (e) {
     await earlyCovers?.then((c) => c.close()).catch(() => undefined);
+    await closeTabs();
+    await checker?.close();
     closeUnused();
     if (workDir) await removeWorkDir(workDir);
     throw e;
@@ -189,7 +203,7 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
               printSource: isbn ? `urn:isbn:${isbn}` : undefined,
             });
             await writeEpubZip(pkg, epubFile, date);
-            return timed('epubcheck', () => validateEpub(epubFile, book));
+            return timed('epubcheck', () => checker!.check(epubFile, book));
           })
       : undefined;
 
@@ -199,6 +213,7 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
       incremental: options.incremental,
       startSideWork: () => void startEpubAssets(),
       covers: earlyCovers,
+      tabs: await layoutTabs?.catch(() => undefined),
       makeEpub,
     });
     warnings.push(...rendered.warnings);
@@ -250,6 +265,8 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
     throw e;
   } finally {
     await earlyCovers?.then((c) => c.close()).catch(() => undefined);
+    await closeTabs();
+    await checker?.close();
     await browser?.close().catch(() => undefined);
     await removeWorkDir(workDir);
   }
@@ -257,6 +274,8 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
 
 /** Every output but the print PDF shows a cover: the screen PDF's first page, the EPUB's, the print cover. */
 const needsCovers = (formats: readonly Format[]): boolean => formats.some((f) => f === 'pdf' || f === 'epub' || f === 'cover');
+/** The PDFs are laid out, and so is the print cover (its spine needs the real page count). */
+const needsLayout = (formats: readonly Format[]): boolean => formats.some((f) => f === 'pdf' || f === 'print' || f === 'cover');
 
 async function removeWorkDir(workDir: string): Promise<void> {
   if (!process.env.EBOOK_KEEP_WORK) await rm(workDir, { recursive: true, force: true });
@@ -294,6 +313,8 @@ async function renderWithBrowser(
     startSideWork?: () => void;
     /** The covers, already begun (the preview's are begun here, after its pages). */
     covers?: Promise<CoverRenderer>;
+    /** The layout's tabs, opened ahead (openLayoutTabs). */
+    tabs?: PartPrinter[];
     /** Makes the EPUB once the layout is known (its page list), while the PDFs are merged. */
     makeEpub?: (pageBreaks: PageBreak[], coverJpeg: Promise<Buffer>) => Promise<EpubVerdict>;
   } = {},
@@ -308,10 +329,31 @@ async function renderWithBrowser(
     hooks.startSideWork?.();
     pagesOut();
   };
+  // Parts of the front covers, for the EPUB and the screen PDF: each handled here, for a build
+  // stopped before either takes its part (the covers' own error is reported by finish()).
+  const coverPart = <T>(pick: (front: Awaited<CoverRenderer['front']>) => T): Promise<T> | undefined => {
+    const part = coverRenderer?.front.then(pick);
+    part?.catch(() => undefined);
+    return part;
+  };
+  const coverJpeg = coverPart((c) => c.epubJpeg);
+  const frontPdf = coverPart((c) => c.frontPdf);
+  const makeEpub = coverJpeg && hooks.makeEpub && ((pageBreaks: PageBreak[]): Promise<EpubVerdict> => hooks.makeEpub!(pageBreaks, coverJpeg));
+  /** The EPUB begun on the page breaks of the first layout, while the contents are laid out again. */
+  let earlyEpub: { pageBreaks: string; verdict: Promise<EpubVerdict> } | undefined;
+  const onPlaced =
+    makeEpub && !hooks.incremental
+      ? (pageBreaks: PageBreak[]): void => {
+          if (earlyEpub) return; // a second pass of the layout (a new gutter): the EPUB waits for its end
+          earlyEpub = { pageBreaks: JSON.stringify(pageBreaks), verdict: makeEpub(pageBreaks) };
+          earlyEpub.verdict.catch(() => undefined); // awaited, and reported, below
+        }
+      : undefined;
   try {
-    const needsLayout = formats.some((f) => f === 'pdf' || f === 'print' || f === 'cover');
     const onBusy = hooks.incremental ? undefined : begin;
-    const layout = needsLayout ? await timed('layout', () => layOutBook({ book, templates, browser, workDir, onProgress: hooks.onProgress, onBusy, incremental: hooks.incremental })) : undefined;
+    const layout = needsLayout(formats)
+      ? await timed('layout', () => layOutBook({ book, templates, browser, workDir, onProgress: hooks.onProgress, onBusy, onPlaced, incremental: hooks.incremental, tabs: hooks.tabs }))
+      : undefined;
     const warnings = (layout?.refused ?? []).map((r) => `the page tried to load ${r}; refused (only files inside the book may load)`);
     if (layout) {
       const fit = fitMessages(layout.fit.map(({ part, findings }) => ({ file: part.section?.sourcePath ?? `the ${part.role} page`, findings })));
@@ -326,16 +368,12 @@ async function renderWithBrowser(
     const printPageCount = layout ? layout.totalPages + (layout.totalPages % 2) : MIN_PRINT_PAGES;
     const rendering = coverRenderer?.finish(printPageCount);
     rendering?.catch(() => undefined); // awaited, and reported, below
-    // Parts of the front covers, for the EPUB and the screen PDF: each handled here, for a build
-    // stopped before either takes its part (the covers' own error is reported by finish()).
-    const coverPart = <T>(pick: (front: Awaited<CoverRenderer['front']>) => T): Promise<T> | undefined => {
-      const part = coverRenderer?.front.then(pick);
-      part?.catch(() => undefined);
-      return part;
-    };
-    const coverJpeg = coverPart((c) => c.epubJpeg);
-    const frontPdf = coverPart((c) => c.frontPdf);
-    const epub = coverJpeg && hooks.makeEpub?.(layout?.pageBreaks ?? [], coverJpeg);
+    const pageBreaks = layout?.pageBreaks ?? [];
+    // The early EPUB holds, unless the second layout moved a page (then it is made again, after it).
+    const epub =
+      earlyEpub?.pageBreaks === JSON.stringify(pageBreaks)
+        ? earlyEpub.verdict
+        : makeEpub && (earlyEpub?.verdict.catch(() => undefined) ?? Promise.resolve()).then(() => makeEpub(pageBreaks));
     epub?.catch(() => undefined); // likewise
     let pdfs: AssembledPdfs | undefined;
     if (layout && formats.some((f) => f === 'pdf' || f === 'print')) {

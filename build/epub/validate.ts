@@ -19,14 +19,50 @@ const LISTED = 10;
 /** What validate-worker.mjs sends back: epubcheck-ts's messages, as it reports them. */
 type CheckMessage = Pick<Awaited<ReturnType<typeof EpubCheck.validate>>['messages'][number], 'id' | 'severity' | 'message' | 'location'>;
 
-/** Validates on a worker thread (validate-worker.mjs): the build goes on meanwhile. */
-export async function validateEpub(file: string, book: Book): Promise<EpubVerdict> {
-  const messages = await new Promise<CheckMessage[]>((resolve, reject) => {
-    const worker = new Worker(new URL('./validate-worker.mjs', import.meta.url), { workerData: { file } });
-    worker.once('message', (m: CheckMessage[]) => resolve(m));
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the EPUB check stopped (exit code ${code})`)));
-  });
+/**
+ * EPUBCheck on a worker thread (validate-worker.mjs), started before the EPUB exists so that it is
+ * warm when the EPUB comes; the build goes on meanwhile. Checks run one at a time; close() ends
+ * the worker (the build does, when it ends).
+ */
+export class EpubChecker {
+  private readonly worker = new Worker(new URL('./validate-worker.mjs', import.meta.url));
+  private readonly failed: Promise<never>;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor() {
+    // Only while it checks does the worker keep the process alive (a build that stopped early exits).
+    this.worker.unref();
+    this.failed = new Promise<never>((_, reject) => {
+      this.worker.once('error', reject);
+      this.worker.once('exit', (code) => reject(new Error(`the EPUB check stopped (exit code ${code})`)));
+    });
+    this.failed.catch(() => undefined); // reported by check()
+  }
+
+  check(file: string, book: Book): Promise<EpubVerdict> {
+    const run = async (): Promise<EpubVerdict> => {
+      this.worker.ref();
+      try {
+        const answer = new Promise<CheckMessage[]>((resolve) => {
+          this.worker.once('message', (m: CheckMessage[]) => resolve(m));
+          this.worker.postMessage({ file });
+        });
+        return verdictOf(await Promise.race([answer, this.failed]), book);
+      } finally {
+        this.worker.unref();
+      }
+    };
+    const checked = this.queue.then(run, run);
+    this.queue = checked.catch(() => undefined);
+    return checked;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+function verdictOf(messages: CheckMessage[], book: Book): EpubVerdict {
   const result = { messages };
   const sourceOf = (path: string | undefined): string | undefined => {
     const id = /EPUB\/text\/([^/]+)\.xhtml$/.exec(path ?? '')?.[1];

@@ -109,6 +109,29 @@ export interface LayoutOptions {
    * comes first): the caller's other work starts then, without delaying the first documents.
    */
   onBusy?: () => void;
+  /**
+   * Told where the section pages fall as soon as every part has been laid out once, when parts
+   * whose text depends on the layout (the contents, page references) are still to be laid out
+   * again: the EPUB's page list can be made meanwhile. Usually the same as the final
+   * Layout.pageBreaks; the caller compares them.
+   */
+  onPlaced?: (pageBreaks: PageBreak[]) => void;
+  /** The two tabs, opened ahead by openLayoutTabs() (a build's, not the preview's); closed here. */
+  tabs?: PartPrinter[];
+}
+
+/** Where the layout's pages may load from: the work folder (documents, linked images), the book, the builder's own files. */
+const layoutRoots = (bookDir: string, workDir: string): string[] => [workDir, bookDir, BUILDER_ROOT];
+
+/**
+ * The build's two layout tabs, opened now (while Node reads and models the book) so that their
+ * renderers have started when the first documents come; given to layOutBook() as `tabs`.
+ */
+export function openLayoutTabs(browser: Browser, bookDir: string, workDir: string): PartPrinter[] {
+  const roots = layoutRoots(bookDir, workDir);
+  const tabs = [new PartPrinter(browser, roots, browserTimeoutMs()), new PartPrinter(browser, roots, browserTimeoutMs())];
+  for (const tab of tabs) tab.open();
+  return tabs;
 }
 
 /** The builder's marks of text that depends on the layout: page references, contents and index folios. */
@@ -135,11 +158,13 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
   await prepareWorkDir(book, workDir);
   // The page may load the work folder (documents, linked images), the book folder, and the
   // builder's own templates, assets and fonts; nothing else, and never the network.
-  const roots = [workDir, book.bookDir, BUILDER_ROOT];
+  const roots = layoutRoots(book.bookDir, workDir);
   const timeout = options.timeoutMs ?? browserTimeoutMs();
   // Two tabs, each loading and printing documents of its own: both cores busy.
   const incremental = options.incremental ?? false;
-  const printers = incremental ? keptPrinters(browser, roots, timeout) : [new PartPrinter(browser, roots, timeout), new PartPrinter(browser, roots, timeout)];
+  const printers = incremental
+    ? keptPrinters(browser, roots, timeout)
+    : (options.tabs?.slice() ?? [new PartPrinter(browser, roots, timeout), new PartPrinter(browser, roots, timeout)]);
   const stylesheet = resolveAsset(book.bookDir, 'css/print.css');
   const cache = await PartCache.open(book.bookDir, [
     'documents-v3', // v3: documents of several parts, without furniture
@@ -156,17 +181,35 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
   const loadingOne = (lastOne: boolean): void => {
     if (++loading === printers.length || lastOne) busy();
   };
+  /**
+   * The furniture as the first layout of every part places the pages, printed in the second tab
+   * while the first lays out the contents (and any page references) again: kept when the final
+   * placement gives the same furniture, as it usually does (those parts keep their page counts).
+   */
+  let early: { html: string; furniture: Promise<PDFDocument> } | undefined;
+  const onceLaidOut = (placed: Placed): void => {
+    options.onPlaced?.(placed.pageBreaks);
+    // Not in the preview, whose two tabs stay with it; not when the gutter will change.
+    if (incremental || early || printers.length < 2) return;
+    if (createPrintRenderer(book, options.templates, placed.totalPages).geometry.inside !== placed.geometry.inside) return;
+    const html = placed.furnitureSource;
+    early = { html, furniture: printFurniture(html, cache.htmlKey(html), placed.totalPages, workDir, printers.pop()!, cache, true) };
+    early.furniture.catch(() => undefined); // awaited, and reported, below, or not needed
+  };
   try {
     let estimate = 0;
     for (let pass = 0; pass < 3; pass++) {
-      const { layout, seed, furnitureSource } = await layOutOnce(options, parts, printers, cache, estimate, loadingOne);
+      const { layout, seed, furnitureSource } = await layOutOnce(options, parts, printers, cache, estimate, loadingOne, onceLaidOut);
       const again = createPrintRenderer(book, options.templates, layout.totalPages).geometry;
       // The gutter depends on the final page count: lay out again only when a step is crossed.
       if (again.inside === layout.geometry.inside) {
         await cache.putSeed(seed);
         // In the first tab, warm (its fonts loaded), which it then closes; the build goes on
         // meanwhile. The preview's tabs stay open for its next layout, which waits for it.
-        const furniture = printFurniture(furnitureSource, layout.furnitureKey, layout.totalPages, workDir, incremental ? printers[0]! : printers.shift()!, cache, !incremental);
+        const furniture =
+          early?.html === furnitureSource
+            ? early.furniture
+            : printFurniture(furnitureSource, layout.furnitureKey, layout.totalPages, workDir, incremental ? printers[0]! : printers.shift()!, cache, !incremental);
         furniture.catch(() => undefined); // awaited, and reported, by whoever dresses the pages
         // Once the furniture is taken from the cache or put in it, the rest of the cache may go.
         const pruned = furniture.then(() => cache.prune(), () => undefined);
@@ -209,6 +252,14 @@ interface Printed {
   findings: FitFinding[];
 }
 
+/** Where the pages fall after the first layout of every part (LayoutOptions.onPlaced). */
+interface Placed {
+  pageBreaks: PageBreak[];
+  furnitureSource: string;
+  totalPages: number;
+  geometry: PageGeometry;
+}
+
 async function layOutOnce(
   options: LayoutOptions,
   parts: PrintPart[],
@@ -217,8 +268,12 @@ async function layOutOnce(
   pageEstimate: number,
   /** Told as each document starts loading in a tab, and whether any document still waits for one. */
   onLoading: (lastOne: boolean) => void,
+  /** Told once every part is laid out, when some are to be laid out again with the real pages. */
+  onceLaidOut: (placed: Placed) => void,
 ): Promise<{ layout: Omit<Layout, 'furniture' | 'pruned'>; seed: PageSeed; furnitureSource: string }> {
   const { book, templates, workDir } = options;
+  // Every tab's refused requests, though one may leave early to print the furniture.
+  const allPrinters = [...printers];
   const renderer = createPrintRenderer(book, templates, pageEstimate);
   const partOfId = new Map<string, PrintPart>();
   for (const part of parts) for (const id of part.ids) partOfId.set(id, part);
@@ -372,6 +427,11 @@ async function layOutOnce(
   await layOutAll(groups.map((_, g) => g));
   let laid = split();
   const dependentGroups = groups.map((_, g) => g).filter((g) => groups[g]!.some(dependent));
+  if (dependentGroups.length > 0) {
+    const { placements, totalPages } = placeParts(parts, pageCounts);
+    const furnitureSource = furnitureHtml(book, templates, renderer.geometry, stylesheet, laid, placements, totalPages);
+    onceLaidOut({ pageBreaks: pageBreaks(laid, placements), furnitureSource, totalPages, geometry: renderer.geometry });
+  }
   for (let round = 0; round < 4 && dependentGroups.length > 0; round++) {
     const { placements } = placeParts(parts, pageCounts);
     refPages = pagesOfIds(laid, placements);
@@ -388,7 +448,7 @@ async function layOutOnce(
   if (incremental) parsedBefore = parsedNow;
   const furnitureSource = furnitureHtml(book, templates, renderer.geometry, stylesheet, laid, placements, totalPages);
   const furnitureKey = cache.htmlKey(furnitureSource);
-  const refused = [...new Set(printers.flatMap((p) => [...p.refused]))];
+  const refused = [...new Set(allPrinters.flatMap((p) => [...p.refused]))];
   const fit = attributeFindings(parts, groups, findings);
   const documents = groups.map((members, g): LaidOutDocument => ({ key: keys[g]!, parts: members, doc: printed[g]!.doc, pageCount: printed[g]!.pageCount }));
   const finalPages = pagesOfIds(laid, placements);
@@ -498,7 +558,8 @@ async function printFurniture(html: string, key: string, totalPages: number, wor
   try {
     let bytes = await cache.get(key, 'furniture');
     if (!bytes) {
-      const file = path.join(workDir, 'furniture.html');
+      // Named by its key: a furniture printed early may still be loading when another is written.
+      const file = path.join(workDir, `furniture-${key.slice(0, 12)}.html`);
       await writeFile(file, html);
       await printer.loadPlain(file, 'the running heads and folios');
       // Untagged: it is drawn as an artifact, outside the structure tree.

@@ -38,7 +38,11 @@ export class PartPrinter {
   allow(allowedRoots: string[]): void {
     this.roots = allowedRoots.map((r) => safeRealpath(r));
     this.refused.clear();
+    this.verdicts.clear();
   }
+
+  /** Each file URL's verdict, found once: every document asks for the same fonts and stylesheet. */
+  private readonly verdicts = new Map<string, boolean>();
 
   private loaded: { file: string; what: string; geometry: PageGeometry | undefined } | undefined;
 
@@ -86,7 +90,8 @@ export class PartPrinter {
   }
 
   async close(): Promise<void> {
-    await this.page?.close().catch(() => undefined);
+    const page = this.page ?? (await this.opening?.catch(() => undefined));
+    await page?.close().catch(() => undefined);
   }
 
   private async attemptLoad(file: string, geometry: PageGeometry | undefined): Promise<FitFinding[]> {
@@ -133,8 +138,26 @@ export class PartPrinter {
     }
   }
 
-  private async livePage(): Promise<Page> {
-    if (this.page && !this.page.isClosed()) return this.page;
+  /**
+   * Opens the tab now, before anything is loaded in it: its renderer starts while the build does
+   * other work (a tab's first start costs about half a second).
+   */
+  open(): void {
+    this.livePage().catch(() => undefined); // a tab that failed to open is opened again by load()
+  }
+
+  /** The tab being opened: one, however many ask at once. */
+  private opening: Promise<Page> | undefined;
+
+  private livePage(): Promise<Page> {
+    if (this.page && !this.page.isClosed()) return Promise.resolve(this.page);
+    this.opening ??= this.newPage().finally(() => {
+      this.opening = undefined;
+    });
+    return this.opening;
+  }
+
+  private async newPage(): Promise<Page> {
     if (this.disconnected || !this.browser.connected) throw new BookError('the browser is no longer running; the build stopped and no output was changed');
     const page = await this.browser.newPage();
     // The print templates need no script; with scripts off, none from a book can ever run here.
@@ -157,6 +180,12 @@ export class PartPrinter {
   }
 
   private allowed(url: string): boolean {
+    let verdict = this.verdicts.get(url);
+    if (verdict === undefined) this.verdicts.set(url, (verdict = this.inRoots(url)));
+    return verdict;
+  }
+
+  private inRoots(url: string): boolean {
     if (!url.startsWith('file:')) return false;
     let file: string;
     try {
