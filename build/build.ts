@@ -135,15 +135,16 @@ export async function buildBook(options: BuildOptions): Promise<BuildResult> {
     // The front covers need only book.yaml and the templates: begun in the browser as soon as it
     // is up, while Node reads and models the chapters (the other core has little to do then).
     // The preview makes them after its pages instead.
+    const browserUp = options.browser ? Promise.resolve(options.browser) : launching!;
     if (!options.incremental && needsCovers(made)) {
       const settings = { book: { config, bookDir }, templates, workDir, date };
-      earlyCovers = (options.browser ? Promise.resolve(options.browser) : launching!).then((browser) => startCovers({ ...settings, browser }));
+      earlyCovers = browserUp.then((browser) => startCovers({ ...settings, browser }));
       earlyCovers.catch(() => undefined); // awaited, and reported, with the covers
     }
     // The layout's tabs too, after the covers': their renderers start while Node works.
     if (!options.incremental && needsLayout(made)) {
       const dir = workDir;
-      layoutTabs = (options.browser ? Promise.resolve(options.browser) : launching!).then((browser) => openLayoutTabs(browser, bookDir, dir));
+      layoutTabs = browserUp.then((browser) => openLayoutTabs(browser, bookDir, dir));
       layoutTabs.catch(() => undefined); // the layout opens its own then
     }
     sources = await timed('sources', () => loadSources(bookDir));

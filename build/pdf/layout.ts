@@ -18,7 +18,7 @@ import { listEntries, type Book, type Section } from '../model/book.ts';
 import { BookError } from '../errors.ts';
 import type { Templates } from '../render/templates.ts';
 import { createPrintRenderer, partAnchor, planPrintParts, type ContentsEntry, type PrintPart, type RenderedPart } from '../render/print-parts.ts';
-import type { PageGeometry } from '../render/page-geometry.ts';
+import { pageGeometry, type PageGeometry } from '../render/page-geometry.ts';
 import { resolveAsset } from '../assets.ts';
 import { formatFolio, placeParts, type PartPlacement } from './folios.ts';
 import { PartPrinter } from './printer.ts';
@@ -129,7 +129,8 @@ const layoutRoots = (bookDir: string, workDir: string): string[] => [workDir, bo
  */
 export function openLayoutTabs(browser: Browser, bookDir: string, workDir: string): PartPrinter[] {
   const roots = layoutRoots(bookDir, workDir);
-  const tabs = [new PartPrinter(browser, roots, browserTimeoutMs()), new PartPrinter(browser, roots, browserTimeoutMs())];
+  const timeout = browserTimeoutMs();
+  const tabs = [new PartPrinter(browser, roots, timeout), new PartPrinter(browser, roots, timeout)];
   for (const tab of tabs) tab.open();
   return tabs;
 }
@@ -187,11 +188,13 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
    * placement gives the same furniture, as it usually does (those parts keep their page counts).
    */
   let early: { html: string; furniture: Promise<PDFDocument> } | undefined;
+  /** The gutter depends on the final page count: a layout holds unless `totalPages` crosses a step. */
+  const gutterHolds = (totalPages: number, geometry: PageGeometry): boolean => pageGeometry(book.config.print, totalPages).inside === geometry.inside;
   const onceLaidOut = (placed: Placed): void => {
     options.onPlaced?.(placed.pageBreaks);
     // Not in the preview, whose two tabs stay with it; not when the gutter will change.
     if (incremental || early || printers.length < 2) return;
-    if (createPrintRenderer(book, options.templates, placed.totalPages).geometry.inside !== placed.geometry.inside) return;
+    if (!gutterHolds(placed.totalPages, placed.geometry)) return;
     const html = placed.furnitureSource;
     early = { html, furniture: printFurniture(html, cache.htmlKey(html), placed.totalPages, workDir, printers.pop()!, cache, true) };
     early.furniture.catch(() => undefined); // awaited, and reported, below, or not needed
@@ -200,9 +203,8 @@ export async function layOutBook(options: LayoutOptions): Promise<Layout> {
     let estimate = 0;
     for (let pass = 0; pass < 3; pass++) {
       const { layout, seed, furnitureSource } = await layOutOnce(options, parts, printers, cache, estimate, loadingOne, onceLaidOut);
-      const again = createPrintRenderer(book, options.templates, layout.totalPages).geometry;
-      // The gutter depends on the final page count: lay out again only when a step is crossed.
-      if (again.inside === layout.geometry.inside) {
+      // Laid out again only when the page count moved the gutter.
+      if (gutterHolds(layout.totalPages, layout.geometry)) {
         await cache.putSeed(seed);
         // In the first tab, warm (its fonts loaded), which it then closes; the build goes on
         // meanwhile. The preview's tabs stay open for its next layout, which waits for it.
